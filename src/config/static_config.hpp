@@ -1,0 +1,104 @@
+#pragma once
+// Traefik's static configuration (pkg/config/static), restricted to what a TCP router uses. Keys Traefik has for
+// HTTP only are accepted and ignored with a warning by the decoder (see decoder/static_fields.cpp).
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/address.hpp"
+#include "base/duration.hpp"
+
+namespace sy::config {
+
+struct entry_point_proxy_protocol {
+    std::vector<cidr> trusted_ips;
+    bool insecure = false;
+};
+
+struct entry_point {
+    std::string address;  ///< as written (":25", "[::]:993")
+    host_port listen;     ///< parsed from address
+    std::optional<entry_point_proxy_protocol> proxy_protocol;
+    duration grace_timeout = std::chrono::seconds(10);          ///< transport.lifeCycle.graceTimeOut
+    duration request_accept_grace_timeout = duration::zero();   ///< transport.lifeCycle.requestAcceptGraceTimeout
+    duration read_timeout = std::chrono::seconds(60);           ///< transport.respondingTimeouts.readTimeout
+    /// Switchyard only: how long a silent client is waited for before it is routed as non-TLS on an entrypoint
+    /// that has both TLS routers and a non-TLS catch-all (Traefik waits readTimeout and closes it).
+    duration server_first_wait = std::chrono::milliseconds(300);
+    bool as_default = false;  ///< entryPoints.<n>.asDefault
+};
+
+struct docker_tls {
+    std::string ca, cert, key;
+    bool insecure_skip_verify = false;
+};
+
+struct docker_provider {
+    bool enabled = false;
+    std::string endpoint;  ///< empty: $DOCKER_HOST, else unix:///var/run/docker.sock
+    bool exposed_by_default = true;
+    std::string network;
+    std::string constraints;
+    bool watch = true;
+    bool use_bind_port_ip = false;
+    bool allow_empty_services = false;
+    duration http_client_timeout = duration::zero();
+    std::optional<docker_tls> tls;
+};
+
+struct file_provider {
+    bool enabled = false;
+    std::string filename;
+    std::string directory;
+    bool watch = true;
+};
+
+struct api_config {
+    bool enabled = false;
+    bool insecure = false;
+    bool dashboard = true;
+};
+
+struct ping_config {
+    bool enabled = false;
+    std::string entry_point = "traefik";
+};
+
+struct prometheus_config {
+    bool enabled = false;
+    std::string entry_point = "traefik";
+    bool add_entry_points_labels = true;
+    bool add_routers_labels = true;
+    bool add_services_labels = true;
+};
+
+struct log_config {
+    std::string level = "ERROR";  ///< Traefik's default
+    std::string format = "common";
+    std::string file_path;
+};
+
+struct access_log_config {
+    bool enabled = false;
+    std::string file_path;  ///< empty: stdout
+    std::string format = "common";
+    int buffering_size = 0;
+};
+
+struct static_config {
+    std::map<std::string, entry_point> entry_points;
+    docker_provider docker;
+    file_provider file;
+    duration providers_throttle_duration = std::chrono::milliseconds(2000);
+    api_config api;
+    ping_config ping;
+    prometheus_config prometheus;
+    log_config log;
+    access_log_config access_log;
+    std::string default_rule_syntax = "v3";  ///< core.defaultRuleSyntax
+    int threads = 0;                         ///< core.threads (Switchyard only); 0 = one per core
+    std::vector<std::string> ignored_keys;   ///< HTTP-only keys accepted for compatibility, warned about once
+};
+
+}  // namespace sy::config

@@ -1,0 +1,52 @@
+#pragma once
+// The TCP rule language's public face: compile a rule once per configuration, match it per connection.
+// The forwarder sees only this header; the parser and matcher internals stay in rules/.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/address.hpp"
+#include "base/diagnostic.hpp"
+
+namespace sy::rules {
+
+enum class syntax { v2, v3 };
+
+/// "v2" → v2; anything else → v3 (as Traefik: only "v2" selects the old syntax). Empty → `fallback`.
+syntax syntax_from_string(std::string_view s, syntax fallback = syntax::v3);
+
+/// What is known about a connection when routing it (Traefik's tcpmuxer.ConnData).
+struct conn_facts {
+    bool tls = false;               ///< a ClientHello was seen
+    std::string_view sni;           ///< lower-cased server name; empty when none was sent
+    ip_address client_ip;           ///< after a trusted PROXY header
+    std::span<const std::string> alpn;  ///< protocols offered in the ClientHello
+};
+
+/// A compiled rule: immutable, shared by every worker thread through the routing snapshot.
+class compiled_rule {
+public:
+    virtual ~compiled_rule() = default;
+    virtual bool matches(const conn_facts& facts) const = 0;
+    /// Why it matched or not, one line per matcher evaluated (for `switchyard rule check --explain`).
+    virtual std::vector<std::string> explain(const conn_facts& facts) const = 0;
+
+    /// True when the rule references a host name other than `*` (HostSNI with a domain, or HostSNIRegexp):
+    /// such a rule cannot match plain TCP, and is refused on a router without TLS.
+    bool uses_sni_hosts = false;
+    /// True when the rule uses ALPN (needs a ClientHello).
+    bool uses_alpn = false;
+    /// True when the rule is exactly HostSNI(`*`) whatever its spacing (priority -1 by default).
+    bool is_catch_all = false;
+};
+
+/// Parses and compiles. Errors name the position: `unknown matcher "HostSni2" at 0`.
+result<std::shared_ptr<const compiled_rule>> compile(std::string_view rule, syntax s);
+
+/// Traefik's default priority: the rule's length in bytes, or -1 for a rule that is exactly HostSNI(`*`).
+int64_t default_priority(std::string_view rule);
+
+}  // namespace sy::rules
