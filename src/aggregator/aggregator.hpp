@@ -1,0 +1,27 @@
+#pragma once
+// From many providers to one configuration: keep each provider's latest message, throttle bursts
+// (providers.providersThrottleDuration), qualify names as name@provider, merge, and hand the result on.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "base/duration.hpp"
+#include "config/dynamic_config.hpp"
+
+namespace sy::aggregator {
+
+/// The merged configuration: every name qualified (`smtp@docker`); findings carry qualified names too.
+struct merged_config {
+    config::dynamic_config config;
+    std::vector<config::element_finding> findings;
+};
+
+/// Pure: qualify and merge the latest message of every provider (sorted by provider name).
+merged_config merge(const std::map<std::string, config::provider_message>& latest);
+
+}  // namespace sy::aggregator
