@@ -1,0 +1,514 @@
+#!/usr/bin/env python3
+"""Switchyard against HAProxy 2.6 (mode tcp, nbthread 1) and nginx 1.22's stream module (worker_processes 1), in one
+run, on loopback. Every proxy is pinned to the same core (PROXY_CORE); backends and load generators run on the other
+(LOAD_CORE). Prints one table: per proxy, and Switchyard as a ratio to the better peer. A benchmark, not a test: it
+never fails on timing.
+
+    tests/bench/bench.py [--switchyard build/src/app/switchyard] [--quick] [--only throughput,cpu,latency,memory,reload]
+"""
+import argparse
+import asyncio
+import os
+import pathlib
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+PROXY_CORE = "1"
+LOAD_CORE = "0"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+# Fixed loopback ports (127.0.0.1 only); the proxies' frontends, one per scenario.
+P = dict(iperf=21001, http=21002, http_pp=21003, echo=21004, echo_pp=21005,
+         f_iperf=22001, f_http=22002, f_http_pp1=22003, f_http_pp2=22004, f_echo=22005, f_echo_pp1=22006,
+         f_echo_pp2=22007, api=22080)
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def wait_port(port, timeout=10.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"port {port} did not open within {timeout}s")
+
+
+def cpu_seconds(pid):
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+
+
+def rss_bytes(pid):
+    return int(pathlib.Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+
+
+def children(pid):
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [int(x) for x in out]
+
+
+class Proc:
+    """A process started pinned to a core, stopped for sure at the end."""
+
+    def __init__(self, args, core, cwd=None, log_path=None):
+        self.log = open(log_path, "wb") if log_path else subprocess.DEVNULL
+        self.p = subprocess.Popen(["taskset", "-c", core] + args, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+
+    def stop(self):
+        if self.p.poll() is None:
+            os.killpg(self.p.pid, signal.SIGTERM)
+            try:
+                self.p.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.p.pid, signal.SIGKILL)
+                self.p.wait(5)
+
+
+# ---------------------------------------------------------------- backends
+
+def nginx_backend_conf(tmp):
+    return f"""
+worker_processes 1;
+daemon off;
+pid {tmp}/nginx-backend.pid;
+error_log {tmp}/nginx-backend.err warn;
+events {{ worker_connections 20000; }}
+http {{
+  access_log off;
+  keepalive_requests 1000000;
+  server {{ listen 127.0.0.1:{P['http']} backlog=4096; location / {{ return 200 "ok\\n"; }} }}
+  server {{ listen 127.0.0.1:{P['http_pp']} proxy_protocol backlog=4096; location / {{ return 200 "ok\\n"; }} }}
+}}
+"""
+
+
+ECHO_SERVER = r'''
+import asyncio, sys
+port, pp = int(sys.argv[1]), sys.argv[2] == "pp"
+count = 0
+async def handle(r, w):
+    global count
+    count += 1
+    try:
+        if pp:  # strip the PROXY header (v1 line or v2 binary) so the client sees only its own bytes
+            head = await r.readexactly(5)
+            if head == b"PROXY":
+                await r.readline()
+            else:
+                rest = await r.readexactly(11)
+                ln = int.from_bytes(rest[9:11], "big")
+                await r.readexactly(ln)
+        while True:
+            data = await r.read(65536)
+            if not data:
+                break
+            w.write(data)
+            await w.drain()
+    except Exception:
+        pass
+    w.close()
+async def main():
+    srv = await asyncio.start_server(handle, "127.0.0.1", port, backlog=16384)
+    await srv.serve_forever()
+asyncio.run(main())
+'''
+
+
+def start_backends(tmp):
+    procs = []
+    (tmp / "nginx-backend.conf").write_text(nginx_backend_conf(tmp))
+    procs.append(Proc(["nginx", "-c", str(tmp / "nginx-backend.conf"), "-p", str(tmp)], LOAD_CORE))
+    procs.append(Proc(["iperf3", "-s", "-B", "127.0.0.1", "-p", str(P["iperf"])], LOAD_CORE))
+    (tmp / "echo.py").write_text(ECHO_SERVER)
+    procs.append(Proc([sys.executable, str(tmp / "echo.py"), str(P["echo"]), "plain"], LOAD_CORE))
+    procs.append(Proc([sys.executable, str(tmp / "echo.py"), str(P["echo_pp"]), "pp"], LOAD_CORE))
+    for k in ("http", "http_pp", "iperf", "echo", "echo_pp"):
+        wait_port(P[k])
+    return procs
+
+
+# ---------------------------------------------------------------- proxies
+
+# frontend port → (backend port, PROXY version)
+def routes():
+    return {P["f_iperf"]: (P["iperf"], 0), P["f_http"]: (P["http"], 0), P["f_http_pp1"]: (P["http_pp"], 1),
+            P["f_http_pp2"]: (P["http_pp"], 2), P["f_echo"]: (P["echo"], 0), P["f_echo_pp1"]: (P["echo_pp"], 1),
+            P["f_echo_pp2"]: (P["echo_pp"], 2)}
+
+
+def haproxy_conf(tmp):
+    out = ["global", "  nbthread 1", "  maxconn 9800", "defaults", "  mode tcp", "  timeout connect 5s",
+           "  timeout client 300s", "  timeout server 300s", ""]
+    for front, (back, pp) in routes().items():
+        if pp == 1:
+            continue  # the comparison for v1 is against nginx, which can send only v1
+        send = {0: "", 2: " send-proxy-v2"}[pp]
+        out += [f"listen l{front}", f"  bind 127.0.0.1:{front}", f"  server s 127.0.0.1:{back}{send}", ""]
+    return "\n".join(out)
+
+
+def nginx_proxy_conf(tmp):
+    servers = []
+    for front, (back, pp) in routes().items():
+        if pp == 2:
+            continue  # nginx sends only v1
+        servers.append(f"  server {{ listen 127.0.0.1:{front} backlog=4096; proxy_pass 127.0.0.1:{back}; "
+                       f"proxy_protocol {'on' if pp else 'off'}; }}")
+    return f"""
+load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+worker_processes 1;
+worker_rlimit_nofile 20000;
+daemon off;
+pid {tmp}/nginx-proxy.pid;
+error_log {tmp}/nginx-proxy.err warn;
+events {{ worker_connections 20000; }}
+stream {{
+{chr(10).join(servers)}
+}}
+"""
+
+
+def switchyard_files(tmp):
+    static = ["entryPoints:"]
+    dyn = ["tcp:", "  routers:"]
+    services = ["  services:"]
+    for front, (back, pp) in routes().items():
+        static += [f"  f{front}:", f"    address: \"127.0.0.1:{front}\""]
+        dyn += [f"    r{front}:", f"      entryPoints: [f{front}]", "      rule: HostSNI(`*`)", f"      service: s{front}"]
+        services += [f"    s{front}:", "      loadBalancer:", "        servers:",
+                     f"          - address: \"127.0.0.1:{back}\""]
+        if pp:
+            services += ["        proxyProtocol:", f"          version: {pp}"]
+    static += ["  traefik:", f"    address: \"127.0.0.1:{P['api']}\"", "providers:", "  file:",
+               f"    filename: {tmp}/dynamic.yml", "  providersThrottleDuration: 0s", "ping: {}",
+               "core:", "  threads: 1", "log:", "  level: ERROR"]
+    (tmp / "switchyard.yml").write_text("\n".join(static) + "\n")
+    (tmp / "dynamic.yml").write_text("\n".join(dyn + services) + "\n")
+
+
+class Proxy:
+    def __init__(self, name, tmp, switchyard_bin):
+        self.name, self.tmp, self.bin = name, tmp, switchyard_bin
+        self.proc = None
+
+    def start(self):
+        t = self.tmp
+        if self.name == "haproxy":
+            (t / "haproxy.cfg").write_text(haproxy_conf(t))
+            self.proc = Proc(["haproxy", "-db", "-f", str(t / "haproxy.cfg")], PROXY_CORE, log_path=t / "haproxy.log")
+        elif self.name == "nginx":
+            (t / "nginx-proxy.conf").write_text(nginx_proxy_conf(t))
+            self.proc = Proc(["nginx", "-c", str(t / "nginx-proxy.conf"), "-p", str(t)], PROXY_CORE,
+                             log_path=t / "nginx-proxy.log")
+        else:
+            switchyard_files(t)
+            self.proc = Proc([self.bin, f"--configFile={t}/switchyard.yml"], PROXY_CORE,
+                             log_path=t / "switchyard.log")
+        wait_port(P["f_http"])
+        if self.name == "switchyard":  # the first configuration arrives from the file provider: wait for a route
+            end = time.monotonic() + 10
+            while time.monotonic() < end and not http_ok(P["f_http"]):
+                time.sleep(0.05)
+        return self
+
+    def pid(self):
+        """The process that forwards: nginx's single worker, otherwise the process itself."""
+        root = self.proc.p.pid
+        # taskset execs in place, so root is the proxy; nginx forks its worker.
+        if self.name == "nginx":
+            end = time.monotonic() + 5
+            while time.monotonic() < end:
+                kids = children(root)
+                if kids:
+                    return kids[0]
+                time.sleep(0.05)
+        return root
+
+    def stop(self):
+        if self.proc:
+            self.proc.stop()
+
+
+def http_ok(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+            s.sendall(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")
+            return s.recv(100).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------- measurements
+
+def iperf(port, streams, seconds):
+    out = subprocess.run(["taskset", "-c", LOAD_CORE, "iperf3", "-c", "127.0.0.1", "-p", str(port), "-P",
+                          str(streams), "-t", str(seconds), "-J"], capture_output=True, text=True, timeout=seconds + 30)
+    import json
+    data = json.loads(out.stdout)
+    return data["end"]["sum_received"]["bits_per_second"] / 1e9
+
+
+def wrk(port, seconds, close, conns=32):
+    args = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "5s"]
+    if close:
+        args += ["-H", "Connection: close"]
+    out = subprocess.run(args + [f"http://127.0.0.1:{port}/"], capture_output=True, text=True,
+                         timeout=seconds + 30).stdout
+    m = re.search(r"(\d+) requests in", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return int(m.group(1)) if m else 0, out, errors.groups() if errors else None
+
+
+def cpu_per_request(proxy, port, seconds, close):
+    pid = proxy.pid()
+    before = cpu_seconds(pid)
+    n, _, _ = wrk(port, seconds, close)
+    used = cpu_seconds(pid) - before
+    return used / n * 1e6 if n else float("nan"), n / seconds
+
+
+def latency(port, seconds, rate):
+    """Sequential keep-alive requests at a fixed rate; p50 and p99 in microseconds (client-side, same for all)."""
+    samples = []
+    req = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        interval = 1.0 / rate
+        end = time.monotonic() + seconds
+        nxt = time.monotonic()
+        while time.monotonic() < end:
+            t0 = time.perf_counter()
+            s.sendall(req)
+            buf = b""
+            while not buf.endswith(b"ok\n"):
+                chunk = s.recv(4096)
+                if not chunk:
+                    raise RuntimeError("connection closed")
+                buf += chunk
+            samples.append((time.perf_counter() - t0) * 1e6)
+            nxt += interval
+            delay = nxt - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)  # pacing, not synchronisation
+    samples.sort()
+    return samples[len(samples) // 2], samples[int(len(samples) * 0.99)]
+
+
+def fd_count(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+async def hold_connections(port, n, pid, base_fds):
+    """Opens n silent connections through the proxy and waits (30 s at most) until the proxy holds both sides of
+    each: a client fd and a backend fd, so "before traffic" really means no byte has crossed."""
+    conns = []
+    sem = asyncio.Semaphore(200)
+
+    async def one():
+        async with sem:
+            r, w = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
+            conns.append((r, w))
+
+    await asyncio.gather(*(one() for _ in range(n)))
+    end = time.monotonic() + 30
+    while fd_count(pid) < base_fds + 2 * n and time.monotonic() < end:
+        await asyncio.sleep(0.05)
+    return conns
+
+
+def idle_memory(proxy_factory, port, n):
+    """KB per idle connection before and after traffic, on a freshly started proxy."""
+    proxy = proxy_factory().start()
+    try:
+        pid = proxy.pid()
+        time.sleep(0.3)  # let start-up allocations settle; a measurement delay, not synchronisation
+        base = rss_bytes(pid)
+        base_fds = fd_count(pid)
+
+        async def run():
+            conns = await hold_connections(port, n, pid, base_fds)
+            time.sleep(0.3)
+            before = rss_bytes(pid)
+            payload = b"y" * 4096
+            sem = asyncio.Semaphore(200)
+
+            async def talk(r, w):
+                async with sem:
+                    w.write(payload)
+                    await w.drain()
+                    await asyncio.wait_for(r.readexactly(len(payload)), 10)
+
+            await asyncio.gather(*(talk(r, w) for r, w in conns))
+            time.sleep(0.3)
+            after = rss_bytes(pid)
+            for _, w in conns:
+                w.close()
+            return before, after
+
+        before, after = asyncio.run(run())
+        return (before - base) / n / 1024, (after - base) / n / 1024
+    finally:
+        proxy.stop()
+
+
+def reload_drops(tmp, proxy, changes, seconds_cap=60):
+    """Connections that fail while the dynamic file is rewritten `changes` times under load (Switchyard only)."""
+    import threading
+    stop = threading.Event()
+    failures = [0]
+    done = [0]
+
+    def load():
+        while not stop.is_set():
+            if http_ok(P["f_http"]):
+                done[0] += 1
+            else:
+                failures[0] += 1
+
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for t in threads:
+        t.start()
+    dyn = (tmp / "dynamic.yml").read_text()
+    end = time.monotonic() + seconds_cap
+    for i in range(changes):
+        if time.monotonic() > end:
+            break
+        # Alternate the priority of the HTTP route: a real change every time, same backend.
+        changed = dyn.replace("rule: HostSNI(`*`)", f"rule: HostSNI(`*`)\n      priority: {i + 1}", 1)
+        tmpfile = tmp / "dynamic.yml.new"
+        tmpfile.write_text(changed)
+        os.rename(tmpfile, tmp / "dynamic.yml")
+        time.sleep(0.05)
+    stop.set()
+    for t in threads:
+        t.join(10)
+    return failures[0], done[0]
+
+
+# ---------------------------------------------------------------- main
+
+def ratio(ours, peers, higher_better):
+    vals = [v for v in peers if isinstance(v, (int, float)) and v == v]
+    if not vals or not isinstance(ours, (int, float)) or ours != ours:
+        return "-"
+    best = max(vals) if higher_better else min(vals)
+    return f"{ours / best:.2f}" if best else "-"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--switchyard", default=str(ROOT / "build" / "src" / "app" / "switchyard"))
+    ap.add_argument("--quick", action="store_true", help="shorter runs and 1,000/3,000 idle connections")
+    ap.add_argument("--only", default="throughput,cpu,latency,memory,reload")
+    ap.add_argument("--proxies", default="haproxy,nginx,switchyard")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+    names = args.proxies.split(",")
+    secs = 3 if args.quick else 5
+    idle_points = [1000, 3000] if args.quick else [1000, 9000]
+    rows = []  # (metric, {proxy: value}, higher_better, fmt)
+
+    with tempfile.TemporaryDirectory(prefix="sy-bench-") as d:
+        tmp = pathlib.Path(d)
+        backends = start_backends(tmp)
+        try:
+            if "throughput" in only:
+                for streams in (1, 4):
+                    direct = iperf(P["iperf"], streams, secs)
+                    vals = {"direct": direct}
+                    for name in names:
+                        px = Proxy(name, tmp, args.switchyard).start()
+                        try:
+                            vals[name] = iperf(P["f_iperf"], streams, secs)
+                        finally:
+                            px.stop()
+                    rows.append((f"throughput, {streams} stream(s), Gbit/s", vals, True, "{:.1f}"))
+            for pp_label, ports in (("", {"haproxy": P["f_http"], "nginx": P["f_http"], "switchyard": P["f_http"]}),
+                                    (" +PROXY", {"haproxy": P["f_http_pp2"], "nginx": P["f_http_pp1"],
+                                                 "switchyard": (P["f_http_pp2"], P["f_http_pp1"])})):
+                if "cpu" not in only:
+                    break
+                for close in (False, True):
+                    label = "short connection" if close else "kept-alive request"
+                    vals, rates = {}, {}
+                    for name in names:
+                        px = Proxy(name, tmp, args.switchyard).start()
+                        try:
+                            port = ports[name]
+                            if isinstance(port, tuple):  # Switchyard: v2 (vs HAProxy) and v1 (vs nginx)
+                                vals[name + " v2"], _ = cpu_per_request(px, port[0], secs, close)
+                                vals[name + " v1"], _ = cpu_per_request(px, port[1], secs, close)
+                                vals[name] = min(vals[name + " v2"], vals[name + " v1"])
+                            else:
+                                vals[name], rates[name] = cpu_per_request(px, port, secs, close)
+                        finally:
+                            px.stop()
+                    rows.append((f"proxy CPU per {label}{pp_label}, us", vals, False, "{:.1f}"))
+                    if rates:
+                        rows.append((f"  rate, {label}{pp_label}, req/s", rates, True, "{:.0f}"))
+            if "latency" in only:
+                vals50, vals99 = {}, {}
+                vals50["direct"], vals99["direct"] = latency(P["http"], secs, 1000)
+                for name in names:
+                    px = Proxy(name, tmp, args.switchyard).start()
+                    try:
+                        vals50[name], vals99[name] = latency(P["f_http"], secs, 1000)
+                    finally:
+                        px.stop()
+                rows.append(("latency p50 at 1000 req/s, us", vals50, False, "{:.0f}"))
+                rows.append(("latency p99 at 1000 req/s, us", vals99, False, "{:.0f}"))
+            if "memory" in only:
+                for pp_label, port_of in (("", lambda n: P["f_echo"]),
+                                          (" +PROXY", lambda n: P["f_echo_pp1"] if n == "nginx" else P["f_echo_pp2"])):
+                    for n in idle_points:
+                        before, after = {}, {}
+                        for name in names:
+                            b, a = idle_memory(lambda: Proxy(name, tmp, args.switchyard), port_of(name), n)
+                            before[name], after[name] = b, a
+                        rows.append((f"KB per idle connection, {n}{pp_label}, before traffic", before, False, "{:.2f}"))
+                        rows.append((f"KB per idle connection, {n}{pp_label}, after traffic", after, False, "{:.2f}"))
+            if "reload" in only and "switchyard" in names:
+                px = Proxy("switchyard", tmp, args.switchyard).start()
+                try:
+                    failed, ok = reload_drops(tmp, px, 100)
+                finally:
+                    px.stop()
+                rows.append(("connections failed during 100 config changes", {"switchyard": failed}, False, "{}"))
+                rows.append(("  connections completed meanwhile", {"switchyard": ok}, True, "{}"))
+        finally:
+            for b in backends:
+                b.stop()
+
+    cols = ["direct"] + names + ["ratio"]
+    width = max(len(r[0]) for r in rows) if rows else 20
+    print(f"{'':{width}}  " + "  ".join(f"{c:>11}" for c in cols))
+    for metric, vals, higher, fmt in rows:
+        cells = []
+        for c in cols[:-1]:
+            v = vals.get(c)
+            cells.append(f"{fmt.format(v):>11}" if v is not None else f"{'':>11}")
+        peers = [vals.get(n) for n in names if n != "switchyard"]
+        cells.append(f"{ratio(vals.get('switchyard'), peers, higher):>11}")
+        print(f"{metric:{width}}  " + "  ".join(cells))
+    print("ratio = Switchyard / the better of HAProxy and nginx (higher is better for throughput and rates, "
+          "lower for CPU, latency and memory)")
+
+
+if __name__ == "__main__":
+    main()
