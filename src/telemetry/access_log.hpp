@@ -1,6 +1,7 @@
 #pragma once
 // The TCP access log Traefik lacks (traefik/traefik#7800): one line per finished connection.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -31,8 +32,14 @@ public:
     virtual void flush() = 0;
 };
 
-/// format: "common" or "json"; path empty = stdout.
+/// format: "common" or "json"; path empty = stdout. Writes each line through (accessLog.bufferingSize = 0).
+/// Throws at start-up, naming the path, when the file cannot be opened.
 std::unique_ptr<access_log> make_access_log(const std::string& path, const std::string& format);
+
+/// As above, keeping up to `buffering_size` lines in memory (accessLog.bufferingSize); buffered lines are also
+/// written out at least once a second, on flush(), reopen() and destruction.
+std::unique_ptr<access_log> make_access_log(const std::string& path, const std::string& format,
+                                            std::size_t buffering_size);
 
 /// One line, without the newline (for tests and for the sink).
 std::string format_access_record(const access_record& r, const std::string& format);
