@@ -1,0 +1,27 @@
+#pragma once
+// Pure parsers of the Engine API's JSON answers (docker-api.md §2): untrusted bytes in, plain structs or a
+// diagnostic naming the input out. Unknown fields are ignored and missing ones read as empty, so one parser serves
+// Docker 20.10 to 29 and Podman's compatible API.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/diagnostic.hpp"
+#include "providers/docker/container.hpp"
+
+namespace sy::providers::docker {
+
+/// GET /containers/{id}/json.
+result<container> parse_inspect(std::string_view json);
+
+/// GET /containers/json: the container IDs, in the daemon's order.
+result<std::vector<std::string>> parse_container_ids(std::string_view json);
+
+/// GET /version.
+result<engine_version> parse_version(std::string_view json);
+
+/// The API's error body {"message": "..."}; the trimmed text itself when it is not that JSON (versions < 1.24 answer
+/// text/plain).
+std::string parse_error_message(std::string_view body);
+
+}  // namespace sy::providers::docker
