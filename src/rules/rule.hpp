@@ -41,10 +41,18 @@ public:
     bool uses_alpn = false;
     /// True when the rule is exactly HostSNI(`*`) whatever its spacing (priority -1 by default).
     bool is_catch_all = false;
+    /// True when the rule uses ClientIP.
+    bool uses_client_ip = false;
+    /// The rule as parsed, written back canonically (HostSNI(`a`) || ClientIP(`10.0.0.0/8`)).
+    std::string canonical;
 };
 
 /// Parses and compiles. Errors name the position: `unknown matcher "HostSni2" at 0`.
 result<std::shared_ptr<const compiled_rule>> compile(std::string_view rule, syntax s);
+
+/// The error for a router without TLS whose rule names a host (`uses_sni_hosts`), with a hint: plain TCP carries
+/// no server name, so only HostSNI(`*`) can be used there. The runtime builder reports it on the router.
+std::string non_tls_host_sni_error();
 
 /// Traefik's default priority: the rule's length in bytes, or -1 for a rule that is exactly HostSNI(`*`).
 int64_t default_priority(std::string_view rule);
