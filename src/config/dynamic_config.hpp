@@ -61,7 +61,8 @@ struct tcp_health_check {
 struct tcp_servers_load_balancer {
     std::vector<tcp_server> servers;
     std::string servers_transport;
-    std::optional<proxy_protocol> proxy_protocol;  ///< deprecated in Traefik v3.5.2 in favour of the transport
+    // Qualified type names: the members reuse the type names (Traefik's field names), which g++ refuses unqualified.
+    std::optional<config::proxy_protocol> proxy_protocol;  ///< deprecated in Traefik v3.5.2 in favour of the transport
     std::optional<int64_t> termination_delay;      ///< deprecated; see runtime for the unit
     std::optional<tcp_health_check> health_check;
     friend bool operator==(const tcp_servers_load_balancer&, const tcp_servers_load_balancer&) = default;
@@ -96,9 +97,9 @@ struct ip_allow_list {
 };
 
 struct tcp_middleware {
-    std::optional<in_flight_conn> in_flight_conn;
-    std::optional<ip_allow_list> ip_allow_list;
-    std::optional<ip_allow_list> ip_white_list;  ///< deprecated alias of ipAllowList
+    std::optional<config::in_flight_conn> in_flight_conn;
+    std::optional<config::ip_allow_list> ip_allow_list;
+    std::optional<config::ip_allow_list> ip_white_list;  ///< deprecated alias of ipAllowList
     friend bool operator==(const tcp_middleware&, const tcp_middleware&) = default;
 };
 
@@ -114,7 +115,7 @@ struct tcp_servers_transport {
     duration dial_timeout = std::chrono::seconds(30);
     duration dial_keep_alive = std::chrono::seconds(15);
     duration termination_delay = std::chrono::milliseconds(100);
-    std::optional<proxy_protocol> proxy_protocol;
+    std::optional<config::proxy_protocol> proxy_protocol;
     std::optional<servers_transport_tls> tls;
     friend bool operator==(const tcp_servers_transport&, const tcp_servers_transport&) = default;
 };
