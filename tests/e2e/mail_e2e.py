@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""docker-mailserver's "Mail Server behind a Proxy" guide, end to end (issue 9).
+
+Real Postfix and Dovecot (tests/support/mail.py) behind a proxy on 127.0.0.1 (tests/e2e/proxies.py; SY_E2E_PROXY=
+haproxy|switchyard). Every client connects from its own loopback address (127.0.0.2, .3, ...) and must complete its
+protocol; the mail server's own log must then show that address, not the proxy's 127.0.0.1.
+
+Scenarios:
+  guide        the guide's first layout: every mail port expects PROXY v2; HostSNI(`*`), passthrough on implicit TLS;
+               plus implicit-TLS entry points routed by SNI to two mail servers (mail.a.test, mail.b.test), and
+               clients that skip the proxy and talk straight to a PROXY port, which the mail server refuses;
+  proxy-ports  the guide's second layout: standard ports plain for internal clients, PROXY twins at +10000.
+
+SY_E2E_ONLY=guide (or proxy-ports) runs one scenario. Exit status 0 only if every check passed.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import mail  # noqa: E402  (tests/support, on PYTHONPATH)
+import mail_clients as mc  # noqa: E402
+from proxies import Router, make_proxy  # noqa: E402
+
+HOST = "127.0.0.1"
+A, B = "mail.a.test", "mail.b.test"
+ENTRYPOINTS = ("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s", "sieve", "imaps-sni",
+               "pop3s-sni")
+
+
+class Suite:
+    def __init__(self, root: Path, certs: mail.Certs, base: int):
+        self.root, self.certs, self.base = root, certs, base
+        self.ca = str(certs.ca)
+        self.next_source = 2
+        self.passed: list[str] = []
+        self.failed: list[str] = []
+        # port block: 0-7 server a, 8-15 server b, 16-23 server c (+10000 twins), 24-33 entry points, 34 API
+        self.entrypoints = {ep: base + 24 + i for i, ep in enumerate(ENTRYPOINTS)}
+        self.api_port = base + 34
+
+    def source(self) -> str:
+        """A fresh client address per check, so each log assertion can only match that check's connection."""
+        ip = f"127.0.0.{self.next_source}"
+        self.next_source += 1
+        return ip
+
+    def check(self, name: str, fn, *args) -> None:
+        try:
+            fn(*args)
+            self.passed.append(name)
+            print(f"ok    {name}", flush=True)
+        except Exception as e:  # report every failure, keep checking the rest
+            self.failed.append(name)
+            print(f"FAIL  {name}: {e}", flush=True)
+            if os.environ.get("SY_E2E_VERBOSE"):
+                traceback.print_exc()
+
+    # ------------------------------------------------------------------------------------------- one protocol each
+    def smtp(self, ep: str, srv: mail.MailServer) -> None:
+        ip, log = self.source(), srv.watch("smtp")
+        mc.smtp_swaks_starttls(HOST, self.entrypoints[ep], ip, mail.USER, A)
+        log.wait(rf"postscreen\[\d+\]: CONNECT from \[{ip}\]:\d+")
+        log.wait(rf"smtpd\[\d+\]: \w+: client=\S*\[{ip}\]")
+
+    def submission(self, ep: str, srv: mail.MailServer, implicit: bool) -> None:
+        ip, log = self.source(), srv.watch("submission")
+        fn = mc.submissions_implicit if implicit else mc.submission_starttls
+        fn(HOST, self.entrypoints[ep], ip, self.ca, A, mail.USER, mail.PASSWORD, "someone@example.net")
+        svc = "submissions" if implicit else "submission"
+        log.wait(rf"postfix/{svc}\S*/smtpd\[\d+\]: \w+: client=\S*\[{ip}\], sasl_method=\w+, "
+                 rf"sasl_username={mail.USER}")
+
+    def dovecot(self, ep: str, srv: mail.MailServer, client, service: str, server_name: str = A) -> None:
+        ip, log = self.source(), srv.watch("imap")
+        client(HOST, self.entrypoints[ep], ip, self.ca, server_name, mail.USER, mail.PASSWORD)
+        log.wait(rf"{service}-login: Info: Login: user=<{mail.USER}>, method=\w+, rip={ip}, .*TLS")
+
+    def refused(self, srv: mail.MailServer, svc: str, first: bytes) -> None:
+        ip = self.source()
+        mc.expect_refused_without_proxy_header(HOST, srv.ports.proxy[svc], ip, first)
+
+    def direct_plain(self, srv: mail.MailServer) -> None:
+        """Layout proxy-ports: an internal client on the plain port is served and logged under its own address."""
+        ip, log = self.source(), srv.watch("imap")
+        mc.imap_starttls(HOST, srv.ports.plain["imap"], ip, self.ca, A, mail.USER, mail.PASSWORD)
+        log.wait(rf"imap-login: Info: Login: user=<{mail.USER}>, method=\w+, rip={ip}, .*TLS")
+        ip, log = self.source(), srv.watch("submission")
+        mc.submission_starttls(HOST, srv.ports.plain["submission"], ip, self.ca, A, mail.USER, mail.PASSWORD,
+                               "someone@example.net")
+        log.wait(rf"postfix/submission/smtpd\[\d+\]: \w+: client=\S*\[{ip}\], sasl_method=\w+")
+
+    # ------------------------------------------------------------------------------------------------- scenarios
+    def mail_routers(self, srv: mail.MailServer) -> list[Router]:
+        p = srv.ports.proxy
+        return [Router(svc, svc, f"{HOST}:{p[svc]}", passthrough=svc in mail.IMPLICIT_TLS)
+                for svc in mail.MAIL_SERVICES]
+
+    def protocols(self, prefix: str, srv: mail.MailServer) -> None:
+        self.check(f"{prefix} smtp 25 STARTTLS (swaks)", self.smtp, "smtp", srv)
+        self.check(f"{prefix} submission 587 STARTTLS", self.submission, "submission", srv, False)
+        self.check(f"{prefix} submissions 465 implicit TLS", self.submission, "submissions", srv, True)
+        self.check(f"{prefix} imap 143 STARTTLS", self.dovecot, "imap", srv, mc.imap_starttls, "imap")
+        self.check(f"{prefix} imaps 993", self.dovecot, "imaps", srv, mc.imaps, "imap")
+        self.check(f"{prefix} pop3 110 STLS", self.dovecot, "pop3", srv, mc.pop3_stls, "pop3")
+        self.check(f"{prefix} pop3s 995", self.dovecot, "pop3s", srv, mc.pop3s, "pop3")
+        self.check(f"{prefix} managesieve 4190 STARTTLS", self.dovecot, "sieve", srv, mc.managesieve_starttls,
+                   "managesieve")
+
+    def guide(self) -> None:
+        with ExitStack() as stack:
+            a = stack.enter_context(mail.MailServer(self.root, "a", "proxy", self.base, self.certs.chain[A], A))
+            b = stack.enter_context(mail.MailServer(self.root, "b", "proxy", self.base + 8, self.certs.chain[B], B,
+                                                    postfix=False))
+            routers = self.mail_routers(a)
+            for ep, svc in (("imaps-sni", "imaps"), ("pop3s-sni", "pop3s")):
+                routers.append(Router(f"{ep}-a", ep, f"{HOST}:{a.ports.proxy[svc]}", sni=A, passthrough=True))
+                routers.append(Router(f"{ep}-b", ep, f"{HOST}:{b.ports.proxy[svc]}", sni=B, passthrough=True))
+            proxy = make_proxy(self.root / "proxy-guide", self.entrypoints, routers, self.api_port)
+            proxy.start()
+            stack.callback(proxy.close)
+            print(f"# guide layout through {proxy.name}", flush=True)
+            self.protocols("guide:", a)
+            for ep, client, service in (("imaps-sni", mc.imaps, "imap"), ("pop3s-sni", mc.pop3s, "pop3")):
+                self.check(f"guide: {ep} HostSNI({A}) reaches server a", self.dovecot, ep, a, client, service, A)
+                self.check(f"guide: {ep} HostSNI({B}) reaches server b", self.dovecot, ep, b, client, service, B)
+            # Straight to the mail server, skipping the proxy: Postfix cannot tell a forged header from a real one,
+            # so it is the missing header that gets these refused (Dovecot also checks haproxy_trusted_networks).
+            self.check("guide: no PROXY header to postscreen is refused", self.refused, a, "smtp", b"")
+            self.check("guide: no PROXY header to submission is refused", self.refused, a, "submission",
+                       b"EHLO client.test\r\n")
+            self.check("guide: no PROXY header to imap is refused", self.refused, a, "imap", b"")
+            self.check("guide: no PROXY header to imaps is refused", self.refused, a, "imaps", b"")
+
+    def proxy_ports(self) -> None:
+        with ExitStack() as stack:
+            c = stack.enter_context(mail.MailServer(self.root, "c", "proxy-ports", self.base + 16,
+                                                    self.certs.chain[A], A))
+            proxy = make_proxy(self.root / "proxy-ports", self.entrypoints, self.mail_routers(c), self.api_port)
+            proxy.start()
+            stack.callback(proxy.close)
+            print(f"# proxy-ports layout (PROXY on +{mail.PROXY_PORT_OFFSET}) through {proxy.name}", flush=True)
+            self.protocols("proxy-ports:", c)
+            self.check("proxy-ports: internal client on the plain ports", self.direct_plain, c)
+            self.check("proxy-ports: no PROXY header to the +10000 imap port is refused", self.refused, c, "imap",
+                       b"")
+
+
+def main() -> int:
+    root = mail.tempdir()
+    keep = bool(os.environ.get("SY_E2E_KEEP"))
+    print(f"# work directory {root}{' (kept)' if keep else ''}; proxy {os.environ.get('SY_E2E_PROXY', 'haproxy')}",
+          flush=True)
+    try:
+        certs = mail.make_certs(root / "certs")
+        suite = Suite(root, certs, mail.allocate_port_block(35))
+        only = os.environ.get("SY_E2E_ONLY", "")
+        for name, fn in (("guide", suite.guide), ("proxy-ports", suite.proxy_ports)):
+            if only and only != name:
+                continue
+            try:
+                fn()
+            except Exception as e:  # a scenario that cannot even start fails as a whole
+                suite.failed.append(name)
+                print(f"FAIL  {name}: setup: {e}", flush=True)
+                if os.environ.get("SY_E2E_VERBOSE"):
+                    traceback.print_exc()
+        print(f"{len(suite.passed)} passed, {len(suite.failed)} failed", flush=True)
+        return 0 if suite.passed and not suite.failed else 1
+    finally:
+        if not keep:
+            import shutil
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
