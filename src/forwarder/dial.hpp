@@ -1,0 +1,20 @@
+#pragma once
+// Connecting to a backend server within the service's dialTimeout.
+#include <string>
+
+#include "base/duration.hpp"
+#include "forwarder/net.hpp"
+#include "runtime/snapshot.hpp"
+
+namespace sy::forwarder {
+
+struct dial_outcome {
+    enum class kind { connected, failed, timeout } state = kind::failed;
+    std::string why;  ///< for failed and timeout: "connection refused", "no address for mail.internal", ...
+};
+
+/// Opens `backend` and connects it to `server` (an IP literal, or a name resolved now, first address that answers).
+/// A zero or negative timeout leaves only the kernel's connect timeout (Go's Dialer with Timeout 0).
+awaitable<dial_outcome> dial(tcp_socket& backend, const runtime::server_plan& server, duration timeout);
+
+}  // namespace sy::forwarder

@@ -1,0 +1,84 @@
+#include "forwarder/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+#include <thread>
+
+#include "forwarder/listen_address.hpp"
+#include "forwarder/worker.hpp"
+
+namespace sy::forwarder {
+
+std::set<std::string> api_entry_points(const config::static_config& statics) {
+    std::set<std::string> out;
+    // Traefik serves the insecure API on the entrypoint named "traefik" (there is no option to move it).
+    if (statics.api.enabled && statics.api.insecure) out.insert("traefik");
+    if (statics.ping.enabled) out.insert(statics.ping.entry_point);
+    if (statics.prometheus.enabled) out.insert(statics.prometheus.entry_point);
+    return out;
+}
+
+server::server(const config::static_config& statics, telemetry::registry& counters,
+               telemetry::access_log* access_log)
+    : statics_(statics), counters_(counters), shared_(std::make_unique<shared_state>()) {
+    shared_->access_log = access_log;
+}
+
+server::~server() {
+    if (!workers_.empty() && !stopped_) stop(duration::zero());
+}
+
+void server::start() {
+    size_t n = statics_.threads > 0 ? static_cast<size_t>(statics_.threads) : std::thread::hardware_concurrency();
+    if (n == 0) n = 1;
+    const auto skip = api_entry_points(statics_);
+    std::vector<std::unique_ptr<worker>> workers;
+    for (size_t i = 0; i < n; ++i) workers.push_back(std::make_unique<worker>(*shared_));
+    for (const auto& [name, ep] : statics_.entry_points) {
+        if (skip.contains(name)) continue;
+        auto where = resolve_listen_address(ep.listen);
+        if (!where)
+            throw std::runtime_error("entryPoint \"" + name + "\": cannot listen on \"" + ep.address +
+                                     "\": " + where.error().to_string());
+        auto* traffic = &counters_.entry_point(name);
+        auto* refusals = &counters_.refusals(name);
+        for (auto& w : workers) w->add_listener(name, ep, where->endpoint, where->dual_stack, traffic, refusals);
+        spdlog::info("entryPoint \"{}\" listening on {} ({} threads)", name, ep.address, n);
+    }
+    workers_ = std::move(workers);
+    for (auto& w : workers_) w->start();
+}
+
+void server::publish(std::shared_ptr<const runtime::snapshot> snap) {
+    for (auto& w : workers_) w->publish(snap);
+}
+
+int64_t server::open_connections() const { return shared_->live.load(std::memory_order_relaxed); }
+
+void server::stop(duration grace) {
+    if (stopped_) return;
+    stopped_ = true;
+    shared_->stopping.store(true, std::memory_order_release);
+    for (auto& w : workers_) w->stop_accepting();
+
+    auto wait_idle = [&](duration limit) {
+        std::unique_lock lock(shared_->mutex);
+        const auto until = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(limit);
+        // Short waits: a connection may end between the check and the wait without a notification reaching us.
+        while (shared_->live.load(std::memory_order_acquire) > 0 && std::chrono::steady_clock::now() < until)
+            shared_->idle.wait_for(lock, std::chrono::milliseconds(50));
+        return shared_->live.load(std::memory_order_acquire) == 0;
+    };
+    if (!wait_idle(grace)) {
+        spdlog::info("closing {} connections still open after the grace period", shared_->live.load());
+        for (auto& w : workers_) w->close_connections();
+        if (!wait_idle(std::chrono::seconds(5))) {
+            spdlog::warn("{} connections did not end; stopping anyway", shared_->live.load());
+            for (auto& w : workers_) w->halt();
+        }
+    }
+    for (auto& w : workers_) w->join();
+}
+
+}  // namespace sy::forwarder

@@ -1,0 +1,55 @@
+#pragma once
+// The forwarder: every TCP entrypoint, served by a pool of worker threads (Asio's server2 model: one io_context per
+// thread, an acceptor per thread and entrypoint with SO_REUSEPORT). Routing snapshots are published by pointer.
+#include <chrono>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/duration.hpp"
+#include "config/static_config.hpp"
+#include "runtime/snapshot.hpp"
+#include "telemetry/access_log.hpp"
+#include "telemetry/counters.hpp"
+
+namespace sy::forwarder {
+
+class worker;
+struct shared_state;
+
+class server {
+public:
+    /// `statics`, `counters` and `access_log` (may be null) must outlive the server.
+    server(const config::static_config& statics, telemetry::registry& counters, telemetry::access_log* access_log);
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+    ~server();
+
+    /// Binds every TCP entrypoint (not those served by the API, see api_entry_points) on every worker and starts
+    /// the workers. Throws std::runtime_error naming the entrypoint when one cannot be bound.
+    void start();
+    /// Makes `snap` the routing table of every new connection (thread-safe; connections already open keep theirs).
+    void publish(std::shared_ptr<const runtime::snapshot> snap);
+    /// Stops accepting, lets open connections finish for up to `grace`, closes the rest, and returns when every
+    /// worker thread has ended.
+    void stop(duration grace);
+
+    /// Connections being served now (all workers).
+    int64_t open_connections() const;
+    /// Number of worker threads (after start()).
+    size_t threads() const { return workers_.size(); }
+
+private:
+    const config::static_config& statics_;
+    telemetry::registry& counters_;
+    std::unique_ptr<shared_state> shared_;
+    std::vector<std::unique_ptr<worker>> workers_;
+    bool stopped_ = false;
+};
+
+/// Entrypoints the API server binds instead of the forwarder: the one of `api` (when insecure), `ping` and
+/// `prometheus` when those are enabled ("traefik" by default).
+std::set<std::string> api_entry_points(const config::static_config& statics);
+
+}  // namespace sy::forwarder

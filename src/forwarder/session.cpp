@@ -1,0 +1,287 @@
+#include "forwarder/session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <boost/asio/write.hpp>
+#include <chrono>
+#include <string_view>
+
+#include "forwarder/dial.hpp"
+#include "forwarder/first_bytes.hpp"
+#include "forwarder/match.hpp"
+#include "forwarder/middleware_gate.hpp"
+#include "forwarder/relay.hpp"
+#include "forwarder/socket_options.hpp"
+#include "forwarder/worker.hpp"
+#include "wire/proxy_protocol.hpp"
+
+namespace sy::forwarder {
+
+namespace {
+
+using std::chrono::steady_clock;
+using std::chrono::system_clock;
+
+void bump(telemetry::counter* c) {
+    if (c) c->fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string format_endpoint(const wire::endpoint& e) { return format_host_port(e.address.to_string(), e.port); }
+
+/// Keeps the gauges and the shutdown tracking right however the connection ends.
+struct connection_scope {
+    worker& w;
+    tracked_connection track;
+    telemetry::gauge* gauges[3] = {nullptr, nullptr, nullptr};  // entrypoint, router, service
+
+    connection_scope(worker& wk, tcp_socket& client, tcp_socket& backend) : w(wk) {
+        track.client = &client;
+        track.backend = &backend;
+        w.track(track);
+        w.shared().live.fetch_add(1, std::memory_order_relaxed);
+    }
+    void open(int i, telemetry::traffic_counters* c) {
+        if (!c) return;
+        c->open.fetch_add(1, std::memory_order_relaxed);
+        c->total.fetch_add(1, std::memory_order_relaxed);
+        gauges[i] = &c->open;
+    }
+    ~connection_scope() {
+        for (auto* g : gauges) {
+            if (g) g->fetch_sub(1, std::memory_order_relaxed);
+        }
+        w.untrack(track);
+        w.shared().connection_ended();
+    }
+    connection_scope(const connection_scope&) = delete;
+    connection_scope& operator=(const connection_scope&) = delete;
+};
+
+/// The PROXY header (if any) and the client's first bytes, in one write: one segment, one syscall. The header's
+/// buffer lives only in this coroutine's frame, not for the whole connection.
+awaitable<error_code> send_preamble(tcp_socket& backend, int version, const wire::endpoint& source,
+                                    const wire::endpoint& destination, prefix& pre) {
+    std::array<std::byte, wire::max_proxy_header_write> header;
+    size_t header_size = 0;
+    if (version == 1 || version == 2) header_size = wire::write_proxy_header(version, source, destination, header);
+    std::array<net::const_buffer, 2> parts{net::buffer(header.data(), header_size),
+                                           net::buffer(pre.bytes().data(), pre.size())};
+    error_code ec;
+    if (header_size + pre.size() > 0) {
+        auto [wec, n] = co_await net::async_write(backend, parts, net::as_tuple(net::use_awaitable));
+        (void)n;
+        ec = wec;
+    }
+    pre.buffer.release();
+    co_return ec;
+}
+
+bool trusted_peer(const config::entry_point_proxy_protocol& pp, const ip_address& peer) {
+    if (pp.insecure) return true;
+    const auto ip = unmap(peer);
+    return std::any_of(pp.trusted_ips.begin(), pp.trusted_ips.end(), [&](const cidr& c) { return c.contains(ip); });
+}
+
+}  // namespace
+
+awaitable<void> serve_connection(tcp_socket client, worker& w, listener& l) {
+    const auto started_wall = system_clock::now();
+    const auto started = steady_clock::now();
+    tcp_socket backend(client.get_executor());
+    connection_scope scope(w, client, backend);
+    // A connection keeps the snapshot it started with: routes removed later stay valid while it lives.
+    const std::shared_ptr<const runtime::snapshot> snap = w.snapshot();
+    const runtime::entry_point_table* table = snap ? l.table : nullptr;
+    const config::entry_point& ep = *l.config;
+    scope.open(0, l.counters);
+
+    std::string_view end = "closed";
+    const runtime::route* route = nullptr;
+    const runtime::service_plan* leaf = nullptr;
+    const runtime::server_plan* server = nullptr;
+    std::string sni;
+    relay_result moved;
+
+    error_code ec;
+    const auto peer = client.remote_endpoint(ec);
+    const auto local = ec ? tcp::endpoint() : client.local_endpoint(ec);
+    wire::endpoint source{unmap(peer.address()), peer.port()};
+    wire::endpoint destination{unmap(local.address()), local.port()};
+    auto& pool = w.pool();
+    prefix pre;
+
+    // Every early ending sets `end` and leaves the block; the record below is written for all of them.
+    do {
+        if (ec) {
+            end = "reset";
+            break;
+        }
+        client.non_blocking(true, ec);
+        tune_socket(client, listener_keep_alive);
+        if (!table) {
+            end = "no_route";
+            bump(l.refusals ? &l.refusals->no_route : nullptr);
+            spdlog::debug("entryPoint \"{}\": no routes yet, closing {}", l.name, format_endpoint(source));
+            break;
+        }
+        const auto read_deadline = deadline_after(ep.read_timeout);
+        // Routers that cannot use a ClientHello, and entrypoints that mix TLS with a catch-all, must not make a
+        // server-first client wait long: they are decided after server_first_wait of silence.
+        const bool server_first = table->decides_without_bytes || table->mixed;
+        bool silent = false;
+
+        if (ep.proxy_protocol) {
+            const bool trusted = trusted_peer(*ep.proxy_protocol, peer.address());
+            auto first_by = server_first ? deadline_after(ep.server_first_wait) : read_deadline;
+            auto p = co_await read_proxy_header(client, pre, pool, first_by, read_deadline);
+            using k = proxy_in::kind;
+            if (p.state == k::header && !trusted) {
+                // Deliberate difference from Traefik, which strips and ignores an untrusted sender's header: a
+                // header from a peer outside trustedIPs is a spoofing attempt or a misconfigured balancer; either
+                // way nothing it says is believed, and the connection is refused so the mistake is seen.
+                end = "untrusted_proxy";
+                bump(l.refusals ? &l.refusals->untrusted_proxy : nullptr);
+                spdlog::warn("entryPoint \"{}\": PROXY header from {} refused: not in proxyProtocol.trustedIPs",
+                             l.name, format_endpoint(source));
+                break;
+            }
+            if (p.state == k::header && p.source) {
+                source = {unmap(p.source->address), p.source->port};
+                if (p.destination) destination = {unmap(p.destination->address), p.destination->port};
+            } else if (p.state == k::malformed) {
+                end = "malformed_proxy";
+                spdlog::debug("entryPoint \"{}\": broken PROXY header from {}: {}", l.name, format_endpoint(source),
+                              p.why);
+                break;
+            } else if (p.state == k::timeout) {
+                end = "peek_timeout";
+                break;
+            } else if (p.state == k::closed) {
+                end = "closed";
+                break;
+            }
+            silent = p.state == k::none && pre.size() == 0 && server_first;
+        }
+
+        rules::conn_facts facts;
+        facts.client_ip = source.address;
+        hello h;
+        if (!table->decides_without_bytes && !(silent && table->mixed)) {
+            // Traefik waits for the ClientHello here until readTimeout, which hangs a server-first protocol that
+            // shares the entrypoint with TLS routers; we route a client that is still silent after
+            // server_first_wait as non-TLS (issue 6).
+            auto first_by = table->mixed ? deadline_after(ep.server_first_wait) : read_deadline;
+            h = co_await read_client_hello(client, pre, pool, first_by, read_deadline);
+            using k = hello::kind;
+            if (h.state == k::timeout) {
+                end = "peek_timeout";
+                break;
+            }
+            if (h.state == k::closed) {
+                end = "closed";
+                break;
+            }
+            if (h.state == k::malformed) {
+                // As Traefik: a broken ClientHello is closed, without an error-level log.
+                end = "malformed_tls";
+                spdlog::debug("entryPoint \"{}\": broken ClientHello from {}: {}", l.name, format_endpoint(source),
+                              h.why);
+                break;
+            }
+            if (h.state == k::tls) {
+                facts.tls = true;
+                sni = h.sni;
+                facts.sni = sni;
+                facts.alpn = h.alpn;
+            }
+        }
+        route = match_route(*table, facts);
+        if (!route) {
+            end = "no_route";
+            bump(l.refusals ? &l.refusals->no_route : nullptr);
+            spdlog::debug("entryPoint \"{}\": no router matches {} (tls={}, sni=\"{}\")", l.name,
+                          format_endpoint(source), facts.tls, sni);
+            break;
+        }
+        scope.open(1, route->counters);
+
+        in_flight_slots slots;
+        switch (apply_middlewares(*route, source.address, slots)) {
+        case gate_verdict::pass: break;
+        case gate_verdict::refused_allow_list:
+            end = "refused_allow_list";
+            bump(l.refusals ? &l.refusals->allow_list : nullptr);
+            spdlog::debug("router \"{}\": {} refused by ipAllowList", route->router, format_endpoint(source));
+            break;
+        case gate_verdict::refused_in_flight:
+            end = "refused_in_flight";
+            bump(l.refusals ? &l.refusals->in_flight : nullptr);
+            spdlog::debug("router \"{}\": {} refused by inFlightConn", route->router, format_endpoint(source));
+            break;
+        }
+        if (end != "closed") break;
+
+        const runtime::service_plan* service = route->service.get();
+        server = service ? service->pick() : nullptr;
+        if (!server) {
+            // As Traefik (errNoServersInPool): accepted, then closed at once.
+            end = "no_server";
+            break;
+        }
+        leaf = owner_of(*service, server);
+        if (!leaf) leaf = service;
+        scope.open(2, service->counters);
+
+        auto d = co_await dial(backend, *server, leaf->dial_timeout);
+        if (d.state != dial_outcome::kind::connected) {
+            const bool timed_out = d.state == dial_outcome::kind::timeout;
+            end = timed_out ? "dial_timeout" : "dial_failed";
+            if (server->counters) bump(timed_out ? &server->counters->connect_timeouts : &server->counters->connect_failures);
+            spdlog::warn("router \"{}\": cannot reach {} of service \"{}\" for {}: {}", route->router,
+                         server->address, leaf->name, format_endpoint(source), d.why);
+            break;
+        }
+        backend.non_blocking(true, ec);
+        tune_socket(backend, leaf->dial_keep_alive);
+
+        const int version = leaf->proxy_protocol_version;
+        const uint64_t first_bytes = pre.size();
+        if (auto wec = co_await send_preamble(backend, version, source, destination, pre)) {
+            end = "reset";
+            break;
+        }
+        if ((version == 1 || version == 2) && server->counters) bump(&server->counters->proxy_headers_sent);
+
+        std::array<telemetry::traffic_counters*, 4> counters{l.counters, route->counters, service->counters,
+                                                            leaf != service ? leaf->counters : nullptr};
+        for (auto* c : counters) {
+            if (c) c->bytes_in.fetch_add(first_bytes, std::memory_order_relaxed);
+        }
+        moved = co_await relay(client, backend, leaf->termination_delay, pool, counters);
+        moved.bytes_in += first_bytes;
+        end = moved.reset ? "reset" : (moved.cut && w.shared().stopping.load()) ? "shutdown" : "closed";
+    } while (false);
+
+    if (auto* log = w.shared().access_log) {
+        telemetry::access_record r;
+        r.start = started_wall;
+        r.duration = steady_clock::now() - started;
+        r.client = format_endpoint(source);
+        r.entry_point = l.name;
+        if (route) r.router = route->router;
+        if (leaf) r.service = leaf->name;
+        if (server) r.server = server->address;
+        r.sni = sni;
+        r.bytes_in = moved.bytes_in;
+        r.bytes_out = moved.bytes_out;
+        r.end = std::string(end);
+        log->write(r);
+    }
+    error_code ignored;
+    backend.close(ignored);
+    client.close(ignored);
+}
+
+}  // namespace sy::forwarder
