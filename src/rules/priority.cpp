@@ -30,3 +30,30 @@ std::string non_tls_host_sni_error() {
 }
 
 }  // namespace sy::rules
+
+namespace sy::rules {
+namespace {
+
+// Traefik v3.7's providerNames (pkg/config/static/static_config.go), the default providers.precedence.
+constexpr std::string_view provider_precedence[] = {
+    "kubernetesgateway", "kubernetescrd", "kubernetes", "kubernetesingressnginx", "swarm", "docker", "file", "redis",
+    "knative", "consul", "consulcatalog", "nomad", "etcd", "ecs", "http", "zookeeper", "rest"};
+
+size_t provider_rank(std::string_view name) {
+    const auto at = name.rfind('@');
+    const std::string_view provider = at == std::string_view::npos ? std::string_view{} : name.substr(at + 1);
+    for (size_t i = 0; i < std::size(provider_precedence); ++i)
+        if (provider == provider_precedence[i]) return i;
+    return std::size(provider_precedence);  // unknown providers rank after the known ones
+}
+
+}  // namespace
+
+bool ranks_before(const route_rank& a, const route_rank& b) {
+    if (a.priority != b.priority) return a.priority > b.priority;
+    const size_t pa = provider_rank(a.name), pb = provider_rank(b.name);
+    if (pa != pb) return pa < pb;
+    return a.name < b.name;
+}
+
+}  // namespace sy::rules

@@ -57,4 +57,15 @@ std::string non_tls_host_sni_error();
 /// Traefik's default priority: the rule's length in bytes, or -1 for a rule that is exactly HostSNI(`*`).
 int64_t default_priority(std::string_view rule);
 
+/// The rank of a router within one muxer: Traefik's routes.Less (pkg/muxer/tcp/mux.go).
+struct route_rank {
+    int64_t priority = 0;   ///< effective priority (explicit, else default_priority)
+    std::string_view name;  ///< "name@provider"
+};
+
+/// Higher priority first; equal priorities: the provider earlier in Traefik's providers precedence first (docker
+/// before file, v3.7); then, where Traefik's order is undefined (sort.Sort over a map), by name, so Switchyard is
+/// deterministic.
+bool ranks_before(const route_rank& a, const route_rank& b);
+
 }  // namespace sy::rules
