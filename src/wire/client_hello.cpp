@@ -213,6 +213,7 @@ client_hello_result parse_client_hello(std::span<const std::byte> bytes) noexcep
             if (available >= message_size) return parse_body(fragment.subspan(handshake_header_size, body_size));
         }
 
+        const size_t joined_before = joined_size;
         const size_t take = std::min(available, max_message_size - joined_size);
         std::memcpy(joined.data() + joined_size, fragment.data(), take);
         joined_size += take;
@@ -226,9 +227,14 @@ client_hello_result parse_client_hello(std::span<const std::byte> bytes) noexcep
                 return malformed("ClientHello larger than the inspection limit");
             message_size = body_size + handshake_header_size;
         }
-        if (message_size != 0 && joined_size >= message_size)
+        if (message_size != 0 && joined_size >= message_size) {
+            // The verdict may depend only on the first max_client_hello_bytes bytes, whatever else has arrived: a
+            // hello that ends beyond them is refused even when it is complete (the forwarder never peeks further).
+            if (pos + (message_size - joined_before) > max_client_hello_bytes)
+                return malformed("ClientHello larger than the inspection limit");
             return parse_body(std::span<const std::byte>(joined).subspan(handshake_header_size,
                                                                         message_size - handshake_header_size));
+        }
         if (available < length) return incomplete(bytes.size());
         pos += length;
     }

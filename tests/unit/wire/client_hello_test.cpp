@@ -234,4 +234,6 @@ TEST_CASE("the inspection cap bounds how much is ever peeked") {
     const bytes tiny = records(at_cap, 16);
     CHECK(parse_client_hello(prefix(tiny, max_client_hello_bytes - 1)).state == status::need_more);
     CHECK(parse_client_hello(prefix(tiny, max_client_hello_bytes)).state == status::malformed);
+    // ... and the whole of it too: the verdict depends only on the first max_client_hello_bytes bytes.
+    CHECK(parse(tiny).state == status::malformed);
 }
