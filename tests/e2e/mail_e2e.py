@@ -43,6 +43,7 @@ class Suite:
         # port block: 0-7 server a, 8-15 server b, 16-23 server c (+10000 twins), 24-33 entry points, 34 API
         self.entrypoints = {ep: base + 24 + i for i, ep in enumerate(ENTRYPOINTS)}
         self.api_port = base + 34
+        self.docker = None  # a dockerd.Dockerd when the routes come from container labels
 
     def source(self) -> str:
         """A fresh client address per check, so each log assertion can only match that check's connection."""
@@ -98,7 +99,7 @@ class Suite:
     # ------------------------------------------------------------------------------------------------- scenarios
     def mail_routers(self, srv: mail.MailServer) -> list[Router]:
         p = srv.ports.proxy
-        return [Router(svc, svc, f"{HOST}:{p[svc]}", passthrough=svc in mail.IMPLICIT_TLS)
+        return [Router(svc, svc, f"{HOST}:{p[svc]}", passthrough=svc in mail.IMPLICIT_TLS, owner=srv.name)
                 for svc in mail.MAIL_SERVICES]
 
     def protocols(self, prefix: str, srv: mail.MailServer) -> None:
@@ -119,9 +120,11 @@ class Suite:
                                                     postfix=False))
             routers = self.mail_routers(a)
             for ep, svc in (("imaps-sni", "imaps"), ("pop3s-sni", "pop3s")):
-                routers.append(Router(f"{ep}-a", ep, f"{HOST}:{a.ports.proxy[svc]}", sni=A, passthrough=True))
-                routers.append(Router(f"{ep}-b", ep, f"{HOST}:{b.ports.proxy[svc]}", sni=B, passthrough=True))
-            proxy = make_proxy(self.root / "proxy-guide", self.entrypoints, routers, self.api_port)
+                routers.append(Router(f"{ep}-a", ep, f"{HOST}:{a.ports.proxy[svc]}", sni=A, passthrough=True,
+                                      owner="a"))
+                routers.append(Router(f"{ep}-b", ep, f"{HOST}:{b.ports.proxy[svc]}", sni=B, passthrough=True,
+                                      owner="b"))
+            proxy = make_proxy(self.root / "proxy-guide", self.entrypoints, routers, self.api_port, self.docker)
             proxy.start()
             stack.callback(proxy.close)
             print(f"# guide layout through {proxy.name}", flush=True)
@@ -141,7 +144,8 @@ class Suite:
         with ExitStack() as stack:
             c = stack.enter_context(mail.MailServer(self.root, "c", "proxy-ports", self.base + 16,
                                                     self.certs.chain[A], A))
-            proxy = make_proxy(self.root / "proxy-ports", self.entrypoints, self.mail_routers(c), self.api_port)
+            proxy = make_proxy(self.root / "proxy-ports", self.entrypoints, self.mail_routers(c), self.api_port,
+                               self.docker)
             proxy.start()
             stack.callback(proxy.close)
             print(f"# proxy-ports layout (PROXY on +{mail.PROXY_PORT_OFFSET}) through {proxy.name}", flush=True)
@@ -154,11 +158,18 @@ class Suite:
 def main() -> int:
     root = mail.tempdir()
     keep = bool(os.environ.get("SY_E2E_KEEP"))
+    suite = None
     print(f"# work directory {root}{' (kept)' if keep else ''}; proxy {os.environ.get('SY_E2E_PROXY', 'haproxy')}",
           flush=True)
     try:
         certs = mail.make_certs(root / "certs")
         suite = Suite(root, certs, mail.allocate_port_block(35))
+        if os.environ.get("SY_E2E_PROXY") == "switchyard" and os.environ.get("SY_E2E_PROVIDER") == "docker":
+            import dockerd  # tests/support: a private dockerd, as DEVELOPERS.md describes
+            dockerd.require_root()
+            suite.docker = dockerd.Dockerd()
+            suite.docker.start_daemon()
+            suite.docker.ensure_image()
         only = os.environ.get("SY_E2E_ONLY", "")
         for name, fn in (("guide", suite.guide), ("proxy-ports", suite.proxy_ports)):
             if only and only != name:
@@ -173,6 +184,13 @@ def main() -> int:
         print(f"{len(suite.passed)} passed, {len(suite.failed)} failed", flush=True)
         return 0 if suite.passed and not suite.failed else 1
     finally:
+        if suite is not None and suite.docker is not None:
+            suite.docker.close()
+            # dockerd leaves its default netns bind-mounted under the exec root; Dockerd.close() does not
+            # unmount it, so the directory survives its rmtree
+            mail.unmount_under(suite.docker.dir)
+            import shutil
+            shutil.rmtree(suite.docker.dir, ignore_errors=True)
         if not keep:
             import shutil
             shutil.rmtree(root, ignore_errors=True)

@@ -28,6 +28,7 @@ class Router:
     sni: str = "*"         # HostSNI(`*`) or a host name
     passthrough: bool = False
     proxy_protocol: int = 2
+    owner: str = "mailserver"  # the container that carries this router's labels (provider docker)
 
     @property
     def rule(self) -> str:
@@ -157,7 +158,7 @@ class Switchyard:
         self.api_port, self.provider, self.docker = api_port, provider, docker
         self.binary = os.environ.get("SWITCHYARD_BIN", "switchyard")
         self.proc: subprocess.Popen | None = None
-        self.container: str | None = None
+        self.containers: list[str] = []
         self.log = self.root / "switchyard.log"
         self.access_log = self.root / "access.log"
 
@@ -172,7 +173,7 @@ class Switchyard:
         else:
             # the guide's flags; --providers.docker.network is irrelevant with host networking
             a += ["--providers.docker=true", "--providers.docker.exposedbydefault=false",
-                  f"--providers.docker.endpoint=unix://{self.docker.socket}"]
+                  f"--providers.docker.endpoint={self.docker.endpoint}"]
         return a
 
     def start(self, timeout: float = 30.0) -> None:
@@ -180,7 +181,12 @@ class Switchyard:
         if self.provider == "file":
             (self.root / "dynamic.yml").write_text(file_provider_yaml(self.routers))
         else:
-            self.container = self.docker.run_labelled("sy-e2e-mailserver", guide_labels(self.routers))
+            # one container per mail server, host network, carrying the guide's labels; it runs nothing but a
+            # sleep: the mail daemons themselves run on the host (their ports are the container's ports)
+            for owner in dict.fromkeys(r.owner for r in self.routers):
+                labels = guide_labels([r for r in self.routers if r.owner == owner])
+                name = f"{owner}-{self.root.name}"
+                self.containers.append(self.docker.run(name, labels=labels))
         self.proc = subprocess.Popen(self.args(), stdin=subprocess.DEVNULL, stdout=open(self.log, "wb"),
                                      stderr=subprocess.STDOUT)
         try:
@@ -224,9 +230,9 @@ class Switchyard:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
             self.proc = None
-        if self.container and self.docker:
-            self.docker.remove(self.container)
-            self.container = None
+        for cid in self.containers:
+            self.docker.docker("rm", "-f", cid, check=False)
+        self.containers = []
 
 
 def make_proxy(root: Path, entrypoints: dict[str, int], routers: list[Router], api_port: int, docker=None):

@@ -495,6 +495,15 @@ class MailServer:
         return LogWatch(self.log_for(svc))
 
 
+def unmount_under(directory: str) -> None:
+    """Unmounts whatever is mounted below `directory`, deepest first (dockerd's netns bind mounts)."""
+    d = os.path.realpath(directory).rstrip("/") + "/"
+    with open("/proc/self/mounts") as f:
+        points = [line.split()[1].replace("\\040", " ") for line in f]
+    for p in sorted((p for p in points if p.startswith(d)), key=len, reverse=True):
+        subprocess.run(["umount", p], capture_output=True, timeout=30)
+
+
 def tempdir(prefix: str = "sy-e2e-") -> Path:
     d = Path(tempfile.mkdtemp(prefix=prefix))
     d.chmod(0o755)
