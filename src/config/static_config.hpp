@@ -1,6 +1,6 @@
 #pragma once
 // Traefik's static configuration (pkg/config/static), restricted to what a TCP router uses. Keys Traefik has for
-// HTTP only are accepted and ignored with a warning by the decoder (see decoder/static_fields.cpp).
+// HTTP only are accepted and ignored with a warning by the decoder (see config/static_fields.cpp).
 #include <map>
 #include <optional>
 #include <string>
@@ -99,6 +99,8 @@ struct static_config {
     std::string default_rule_syntax = "v3";  ///< core.defaultRuleSyntax
     int threads = 0;                         ///< core.threads (Switchyard only); 0 = one per core
     std::vector<std::string> ignored_keys;   ///< HTTP-only keys accepted for compatibility, warned about once
+    std::vector<std::string> warnings;       ///< Traefik meanings worth a warning at start-up (logged by the caller)
+    std::string loaded_from;                 ///< "flags", "environment", the file's path, or "defaults"
 };
 
 }  // namespace sy::config
