@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import mail  # noqa: E402  (tests/support, on PYTHONPATH)
 import mail_clients as mc  # noqa: E402
-from proxies import Router, make_proxy  # noqa: E402
+from proxies import Router, make_proxy, needs_dockerd  # noqa: E402
 
 HOST = "127.0.0.1"
 A, B = "mail.a.test", "mail.b.test"
@@ -164,7 +164,7 @@ def main() -> int:
     try:
         certs = mail.make_certs(root / "certs")
         suite = Suite(root, certs, mail.allocate_port_block(35))
-        if os.environ.get("SY_E2E_PROXY") == "switchyard" and os.environ.get("SY_E2E_PROVIDER") == "docker":
+        if needs_dockerd():
             import dockerd  # tests/support: a private dockerd, as DEVELOPERS.md describes
             dockerd.require_root()
             suite.docker = dockerd.Dockerd()

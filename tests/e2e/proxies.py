@@ -2,7 +2,10 @@
 
   haproxy     HAProxy in `mode tcp` with `send-proxy-v2`: the stand-in that proves the mail side of the suite;
   switchyard  $SWITCHYARD_BIN with Traefik's flags, routes from the file provider (SY_E2E_PROVIDER=file, default)
-              or from the labels of a container in a real dockerd (SY_E2E_PROVIDER=docker, tests/support/dockerd.py).
+              or from the labels of a container in a real dockerd (SY_E2E_PROVIDER=docker, tests/support/dockerd.py);
+  switchyard-container
+              the same binary packaged by docker/build.sh and run as users deploy it: a container in that dockerd,
+              host network, docker.sock mounted read-only, routes from labels.
 
 Both are given the same routing table: entry points (name -> port on 127.0.0.1) and routers in Traefik's terms.
 """
@@ -153,11 +156,14 @@ class Switchyard:
     name = "switchyard"
 
     def __init__(self, root: Path, entrypoints: dict[str, int], routers: list[Router], api_port: int,
-                 provider: str = "file", docker=None):
+                 provider: str = "file", docker=None, in_container: bool = False):
         self.root, self.entrypoints, self.routers = Path(root), entrypoints, routers
-        self.api_port, self.provider, self.docker = api_port, provider, docker
+        self.api_port, self.provider, self.docker, self.in_container = api_port, provider, docker, in_container
+        if in_container:
+            self.name = "switchyard (container)"
         self.binary = os.environ.get("SWITCHYARD_BIN", "switchyard")
         self.proc: subprocess.Popen | None = None
+        self.router_container: str | None = None
         self.containers: list[str] = []
         self.log = self.root / "switchyard.log"
         self.access_log = self.root / "access.log"
@@ -167,14 +173,48 @@ class Switchyard:
         for ep, port in self.entrypoints.items():
             a.append(f"--entryPoints.{ep}.address=127.0.0.1:{port}")
         a += [f"--entryPoints.traefik.address=127.0.0.1:{self.api_port}", "--api.insecure=true", "--ping=true",
-              "--log.level=INFO", "--accesslog=true", f"--accesslog.filepath={self.access_log}"]
+              "--log.level=INFO", "--accesslog=true"]
+        if not self.in_container:
+            a.append(f"--accesslog.filepath={self.access_log}")  # in a container: stdout, as users run it
         if self.provider == "file":
             a += [f"--providers.file.filename={self.root / 'dynamic.yml'}"]
         else:
-            # the guide's flags; --providers.docker.network is irrelevant with host networking
-            a += ["--providers.docker=true", "--providers.docker.exposedbydefault=false",
-                  f"--providers.docker.endpoint={self.docker.endpoint}"]
+            # the guide's flags; --providers.docker.network is irrelevant with host networking. In a container
+            # the socket is at the default path, as in the guide's compose file.
+            a += ["--providers.docker=true", "--providers.docker.exposedbydefault=false"]
+            if not self.in_container:
+                a.append(f"--providers.docker.endpoint={self.docker.endpoint}")
         return a
+
+    def _run_container(self) -> None:
+        image = "switchyard:e2e"
+        if not getattr(self.docker, "_sy_image", None):  # build once per dockerd
+            root = Path(__file__).resolve().parents[2]
+            env = dict(os.environ, DOCKER_HOST=self.docker.endpoint, SWITCHYARD_BIN=self.binary)
+            r = subprocess.run([str(root / "docker" / "build.sh"), image], env=env, capture_output=True, text=True,
+                               timeout=600)
+            if r.returncode != 0:
+                raise ProxyError(f"docker/build.sh failed:\n{r.stdout}{r.stderr}")
+            print(f"# image {r.stdout.strip()}", flush=True)
+            self.docker._sy_image = image
+        gid = os.stat(self.docker.sock).st_gid
+        self.router_container = self.docker.docker(
+            "run", "-d", "--name", f"switchyard-{self.root.name}", "--network", "host",
+            "-v", f"{self.docker.sock}:/var/run/docker.sock:ro", "--group-add", str(gid),
+            image, *self.args()[1:])
+
+    def _alive(self) -> bool:
+        if self.router_container:
+            return self.docker.docker("inspect", "-f", "{{.State.Running}}", self.router_container,
+                                      check=False) == "true"
+        return self.proc is not None and self.proc.poll() is None
+
+    def _output(self) -> str:
+        if self.router_container:
+            r = subprocess.run(["docker", "-H", self.docker.endpoint, "logs", self.router_container],
+                               capture_output=True, text=True, timeout=30)
+            return r.stdout + r.stderr
+        return self.log.read_text(errors="replace")
 
     def start(self, timeout: float = 30.0) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -187,9 +227,12 @@ class Switchyard:
                 labels = guide_labels([r for r in self.routers if r.owner == owner])
                 name = f"{owner}-{self.root.name}"
                 self.containers.append(self.docker.run(name, labels=labels))
-        self.proc = subprocess.Popen(self.args(), stdin=subprocess.DEVNULL, stdout=open(self.log, "wb"),
-                                     stderr=subprocess.STDOUT)
         try:
+            if self.in_container:
+                self._run_container()
+            else:
+                self.proc = subprocess.Popen(self.args(), stdin=subprocess.DEVNULL, stdout=open(self.log, "wb"),
+                                             stderr=subprocess.STDOUT)
             self._await_routes(timeout)
         except Exception:
             self.close()
@@ -205,21 +248,21 @@ class Switchyard:
         deadline = time.monotonic() + timeout
         last = "no answer"
         while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise ProxyError(f"switchyard exited with {self.proc.returncode}:\n{self.log.read_text()}")
+            if not self._alive():
+                raise ProxyError(f"switchyard exited:\n{self._output()[-3000:]}")
             try:
                 routers = self._api("/api/tcp/routers")
                 enabled = {r.get("name") for r in routers if r.get("status") == "enabled"}
                 if want <= enabled:
                     for ep, port in self.entrypoints.items():
-                        _wait_port(port, max(1.0, deadline - time.monotonic()), lambda: self.proc.poll() is None)
+                        _wait_port(port, max(1.0, deadline - time.monotonic()), self._alive)
                     return
                 last = json.dumps(routers)[:2000]
             except (urllib.error.URLError, OSError, ValueError) as e:
                 last = str(e)
             time.sleep(0.1)
         raise ProxyError(f"switchyard: routers {sorted(want)} not all enabled after {timeout:.0f}s; last: {last}\n"
-                         f"{self.log.read_text(errors='replace')[-3000:]}")
+                         f"{self._output()[-3000:]}")
 
     def close(self) -> None:
         if self.proc is not None:
@@ -230,6 +273,11 @@ class Switchyard:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
             self.proc = None
+        if self.router_container:
+            self.docker.docker("stop", "-t", "10", self.router_container, check=False)
+            self.log.write_text(self._output())
+            self.docker.docker("rm", "-f", self.router_container, check=False)
+            self.router_container = None
         for cid in self.containers:
             self.docker.docker("rm", "-f", cid, check=False)
         self.containers = []
@@ -241,4 +289,11 @@ def make_proxy(root: Path, entrypoints: dict[str, int], routers: list[Router], a
         return HAProxy(root, entrypoints, routers)
     if kind == "switchyard":
         return Switchyard(root, entrypoints, routers, api_port, os.environ.get("SY_E2E_PROVIDER", "file"), docker)
-    raise ProxyError(f"SY_E2E_PROXY={kind!r}: expected haproxy or switchyard")
+    if kind == "switchyard-container":
+        return Switchyard(root, entrypoints, routers, api_port, "docker", docker, in_container=True)
+    raise ProxyError(f"SY_E2E_PROXY={kind!r}: expected haproxy, switchyard or switchyard-container")
+
+
+def needs_dockerd() -> bool:
+    kind = os.environ.get("SY_E2E_PROXY", "haproxy")
+    return kind == "switchyard-container" or (kind == "switchyard" and os.environ.get("SY_E2E_PROVIDER") == "docker")
