@@ -29,8 +29,8 @@ from proxies import Router, make_proxy, needs_dockerd  # noqa: E402
 
 HOST = "127.0.0.1"
 A, B = "mail.a.test", "mail.b.test"
-ENTRYPOINTS = ("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s", "sieve", "imaps-sni",
-               "pop3s-sni")
+ENTRYPOINTS = ("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s", "sieve", "submissions-sni",
+               "imaps-sni", "pop3s-sni")
 
 
 class Suite:
@@ -40,9 +40,9 @@ class Suite:
         self.next_source = 2
         self.passed: list[str] = []
         self.failed: list[str] = []
-        # port block: 0-7 server a, 8-15 server b, 16-23 server c (+10000 twins), 24-33 entry points, 34 API
+        # port block: 0-7 server a, 8-15 server b, 16-23 server c (+10000 twins), 24-34 entry points, 35 API
         self.entrypoints = {ep: base + 24 + i for i, ep in enumerate(ENTRYPOINTS)}
-        self.api_port = base + 34
+        self.api_port = base + 24 + len(ENTRYPOINTS)
         self.docker = None  # a dockerd.Dockerd when the routes come from container labels
 
     def source(self) -> str:
@@ -69,10 +69,10 @@ class Suite:
         log.wait(rf"postscreen\[\d+\]: CONNECT from \[{ip}\]:\d+")
         log.wait(rf"smtpd\[\d+\]: \w+: client=\S*\[{ip}\]")
 
-    def submission(self, ep: str, srv: mail.MailServer, implicit: bool) -> None:
+    def submission(self, ep: str, srv: mail.MailServer, implicit: bool, server_name: str = A) -> None:
         ip, log = self.source(), srv.watch("submission")
         fn = mc.submissions_implicit if implicit else mc.submission_starttls
-        fn(HOST, self.entrypoints[ep], ip, self.ca, A, mail.USER, mail.PASSWORD, "someone@example.net")
+        fn(HOST, self.entrypoints[ep], ip, self.ca, server_name, mail.USER, mail.PASSWORD, "someone@example.net")
         svc = "submissions" if implicit else "submission"
         log.wait(rf"postfix/{svc}\S*/smtpd\[\d+\]: \w+: client=\S*\[{ip}\], sasl_method=\w+, "
                  rf"sasl_username={mail.USER}")
@@ -116,10 +116,9 @@ class Suite:
     def guide(self) -> None:
         with ExitStack() as stack:
             a = stack.enter_context(mail.MailServer(self.root, "a", "proxy", self.base, self.certs.chain[A], A))
-            b = stack.enter_context(mail.MailServer(self.root, "b", "proxy", self.base + 8, self.certs.chain[B], B,
-                                                    postfix=False))
+            b = stack.enter_context(mail.MailServer(self.root, "b", "proxy", self.base + 8, self.certs.chain[B], B))
             routers = self.mail_routers(a)
-            for ep, svc in (("imaps-sni", "imaps"), ("pop3s-sni", "pop3s")):
+            for ep, svc in (("submissions-sni", "submissions"), ("imaps-sni", "imaps"), ("pop3s-sni", "pop3s")):
                 routers.append(Router(f"{ep}-a", ep, f"{HOST}:{a.ports.proxy[svc]}", sni=A, passthrough=True,
                                       owner="a"))
                 routers.append(Router(f"{ep}-b", ep, f"{HOST}:{b.ports.proxy[svc]}", sni=B, passthrough=True,
@@ -129,6 +128,10 @@ class Suite:
             stack.callback(proxy.close)
             print(f"# guide layout through {proxy.name}", flush=True)
             self.protocols("guide:", a)
+            self.check(f"guide: submissions-sni HostSNI({A}) reaches server a", self.submission, "submissions-sni",
+                       a, True, A)
+            self.check(f"guide: submissions-sni HostSNI({B}) reaches server b", self.submission, "submissions-sni",
+                       b, True, B)
             for ep, client, service in (("imaps-sni", mc.imaps, "imap"), ("pop3s-sni", mc.pop3s, "pop3")):
                 self.check(f"guide: {ep} HostSNI({A}) reaches server a", self.dovecot, ep, a, client, service, A)
                 self.check(f"guide: {ep} HostSNI({B}) reaches server b", self.dovecot, ep, b, client, service, B)
@@ -163,7 +166,7 @@ def main() -> int:
           flush=True)
     try:
         certs = mail.make_certs(root / "certs")
-        suite = Suite(root, certs, mail.allocate_port_block(35))
+        suite = Suite(root, certs, mail.allocate_port_block(25 + len(ENTRYPOINTS)))
         if needs_dockerd():
             import dockerd  # tests/support: a private dockerd, as DEVELOPERS.md describes
             dockerd.require_root()
