@@ -14,6 +14,7 @@ namespace sy::config {
 struct entry_point_proxy_protocol {
     std::vector<cidr> trusted_ips;
     bool insecure = false;
+    friend bool operator==(const entry_point_proxy_protocol&, const entry_point_proxy_protocol&) = default;
 };
 
 struct entry_point {
@@ -27,11 +28,13 @@ struct entry_point {
     /// that has both TLS routers and a non-TLS catch-all (Traefik waits readTimeout and closes it).
     duration server_first_wait = std::chrono::milliseconds(300);
     bool as_default = false;  ///< entryPoints.<n>.asDefault
+    friend bool operator==(const entry_point&, const entry_point&) = default;
 };
 
 struct docker_tls {
     std::string ca, cert, key;
     bool insecure_skip_verify = false;
+    friend bool operator==(const docker_tls&, const docker_tls&) = default;
 };
 
 struct docker_provider {
@@ -45,6 +48,7 @@ struct docker_provider {
     bool allow_empty_services = false;
     duration http_client_timeout = duration::zero();
     std::optional<docker_tls> tls;
+    friend bool operator==(const docker_provider&, const docker_provider&) = default;
 };
 
 struct file_provider {
@@ -52,17 +56,20 @@ struct file_provider {
     std::string filename;
     std::string directory;
     bool watch = true;
+    friend bool operator==(const file_provider&, const file_provider&) = default;
 };
 
 struct api_config {
     bool enabled = false;
     bool insecure = false;
     bool dashboard = true;
+    friend bool operator==(const api_config&, const api_config&) = default;
 };
 
 struct ping_config {
     bool enabled = false;
     std::string entry_point = "traefik";
+    friend bool operator==(const ping_config&, const ping_config&) = default;
 };
 
 struct prometheus_config {
@@ -71,12 +78,14 @@ struct prometheus_config {
     bool add_entry_points_labels = true;
     bool add_routers_labels = true;
     bool add_services_labels = true;
+    friend bool operator==(const prometheus_config&, const prometheus_config&) = default;
 };
 
 struct log_config {
     std::string level = "ERROR";  ///< Traefik's default
     std::string format = "common";
     std::string file_path;
+    friend bool operator==(const log_config&, const log_config&) = default;
 };
 
 struct access_log_config {
@@ -84,6 +93,7 @@ struct access_log_config {
     std::string file_path;  ///< empty: stdout
     std::string format = "common";
     int buffering_size = 0;
+    friend bool operator==(const access_log_config&, const access_log_config&) = default;
 };
 
 struct static_config {
@@ -101,6 +111,7 @@ struct static_config {
     std::vector<std::string> ignored_keys;   ///< HTTP-only keys accepted for compatibility, warned about once
     std::vector<std::string> warnings;       ///< Traefik meanings worth a warning at start-up (logged by the caller)
     std::string loaded_from;                 ///< "flags", "environment", the file's path, or "defaults"
+    friend bool operator==(const static_config&, const static_config&) = default;
 };
 
 }  // namespace sy::config

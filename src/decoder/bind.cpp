@@ -12,15 +12,13 @@ namespace sy::decoder {
 
 std::string bind_context::key(const node& n) const { return render_key(style, prefix, n.path); }
 
+std::string bind_context::written(const node& n) const {
+    return style == key_style::file || n.origin.empty() ? key(n) : n.origin;
+}
+
 std::string bind_context::where(const node& n) const {
-    switch (style) {
-        case key_style::env:
-            return n.origin.empty() ? key(n) : n.origin;
-        case key_style::file:
-            return n.origin.empty() ? key(n) : n.origin + ": " + key(n);
-        default:
-            return key(n);
-    }
+    if (style == key_style::file) return n.origin.empty() ? key(n) : n.origin + ": " + key(n);
+    return written(n);
 }
 
 namespace {
@@ -185,8 +183,7 @@ void struct_desc::bind(const node& n, void* target, bind_context& ctx) const {
         *presence_(target) = created;
         if (!created) return;
     } else if ((n.value && !n.value->empty()) || n.list) {
-        report_value_on_section(n, ctx);
-        return;
+        report_value_on_section(n, ctx);  // and go on: the sub-keys may hold more to report
     }
     bind_children(n, target, ctx);
 }
@@ -218,7 +215,7 @@ void ignored_desc::bind(const node& n, void*, bind_context& ctx) const {
     if (n.value || n.list) leaves.push_back(&n);
     for (const auto& c : n.children) collect_leaves(c, leaves);
     for (const node* l : leaves) {
-        if (record_) ctx.ignored.push_back(ctx.key(*l));
+        if (record_) ctx.ignored.push_back(ctx.written(*l));
         if (warn_) ctx.warn(*l, reason_);
     }
 }

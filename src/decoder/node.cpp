@@ -16,11 +16,19 @@ node* node::find(std::string_view segment) {
     return nullptr;
 }
 
+namespace {
+/// A node's new spelling reaches every path below it.
+void rename_at(node& n, size_t depth, const std::string& name) {
+    n.path[depth] = name;
+    for (auto& c : n.children) rename_at(c, depth, name);
+}
+}  // namespace
+
 node& node::child(std::string_view segment) {
     if (node* existing = find(segment)) {
         if (std::string_view(segment) < std::string_view(existing->name)) {
             existing->name = std::string(segment);
-            existing->path.back() = existing->name;
+            rename_at(*existing, existing->path.size() - 1, existing->name);
         }
         return *existing;
     }

@@ -40,6 +40,9 @@ struct resolver {
                 for (size_t k = i; k < segs.size(); ++k) {
                     if (k > i) name += '_';
                     name += segs[k];
+                    // A value on a map element itself (`ENTRYPOINTS_SMTP=x`) means nothing: the name must be
+                    // followed by a key, which keeps a misspelt key from being swallowed into the name.
+                    if (k + 1 == segs.size()) break;
                     path.push_back(name);
                     if (resolve(*d.element(), k + 1)) return true;
                     path.pop_back();

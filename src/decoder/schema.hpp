@@ -26,8 +26,9 @@ struct bind_context {
     std::vector<diagnostic> warnings;  ///< Traefik's surprising meanings, ignored label-only fields
     std::vector<std::string> ignored;  ///< keys accepted for compatibility and not used (HTTP-only ones)
 
-    std::string key(const node& n) const;    ///< the key of `n` as the user wrote it
-    std::string where(const node& n) const;  ///< key, with file:line or the env variable when known
+    std::string key(const node& n) const;      ///< the key of `n` rendered from its path
+    std::string written(const node& n) const;  ///< the key as the user wrote it (flag, variable, label) when known
+    std::string where(const node& n) const;    ///< written(n); for files "file:line: key"
     void error(const node& n, std::string what) { errors.push_back({where(n), std::move(what)}); }
     void warn(const node& n, std::string what) { warnings.push_back({where(n), std::move(what)}); }
 };
@@ -165,10 +166,7 @@ public:
     desc_kind kind() const override { return desc_kind::map; }
     const type_desc* element() const override { return &inner_; }
     void bind(const node& n, void* target, bind_context& ctx) const override {
-        if (n.value && !n.value->empty()) {
-            report_value_on_section(n, ctx);
-            return;
-        }
+        if ((n.value && !n.value->empty()) || n.list) report_value_on_section(n, ctx);
         auto& m = *static_cast<std::map<std::string, V>*>(target);
         for (const auto& c : n.children) inner_.bind(c, &m[c.name], ctx);
     }
@@ -187,10 +185,7 @@ public:
     desc_kind kind() const override { return desc_kind::slice; }
     const type_desc* element() const override { return &inner_; }
     void bind(const node& n, void* target, bind_context& ctx) const override {
-        if ((n.value && !n.value->empty()) || n.list) {
-            report_value_on_section(n, ctx);
-            return;
-        }
+        if ((n.value && !n.value->empty()) || n.list) report_value_on_section(n, ctx);
         auto& v = *static_cast<std::vector<E>*>(target);
         for (const auto& c : n.children) {
             auto index = parse_index(c.name);
