@@ -232,3 +232,24 @@ def expect_refused_without_proxy_header(host: str, port: int, source: str, first
         if greeting in got:
             raise AssertionError(f"{host}:{port}: greeted a client that sent no PROXY header: {got!r}")
     return got
+
+
+def proxy_v2_header(src: str, src_port: int, dst: str, dst_port: int) -> bytes:
+    """A PROXY protocol v2 header (PROXY command, TCP over IPv4), as HAProxy's send-proxy-v2 writes it."""
+    body = socket.inet_aton(src) + socket.inet_aton(dst) + src_port.to_bytes(2, "big") + dst_port.to_bytes(2, "big")
+    return b"\r\n\r\n\x00\r\nQUIT\n" + bytes([0x21, 0x11]) + len(body).to_bytes(2, "big") + body
+
+
+def forged_header_greeting(host: str, port: int, source: str, claimed: str, timeout: float = 10.0) -> bytes:
+    """Connects straight to a PROXY port from `source` and claims to be proxying `claimed`. Returns the first bytes
+    the server sends (b"" if it closes without a word)."""
+    sock = _connect(host, port, source, timeout)
+    try:
+        sock.sendall(proxy_v2_header(claimed, 40000, host, port))
+        sock.settimeout(timeout)
+        try:
+            return sock.recv(4096)
+        except ConnectionResetError:
+            return b""
+    finally:
+        sock.close()

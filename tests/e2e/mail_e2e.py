@@ -86,6 +86,24 @@ class Suite:
         ip = self.source()
         mc.expect_refused_without_proxy_header(HOST, srv.ports.proxy[svc], ip, first)
 
+    def forged_to_dovecot(self, srv: mail.MailServer) -> None:
+        """Dovecot takes a PROXY header only from haproxy_trusted_networks: a forged one from elsewhere is refused."""
+        ip, log = self.source(), srv.watch("imap")
+        got = mc.forged_header_greeting(HOST, srv.ports.proxy["imap"], ip, "203.0.113.9")
+        if b"* OK" in got:
+            raise AssertionError(f"Dovecot greeted a forged PROXY header from {ip}: {got!r}")
+        log.wait(rf"imap-login: Warning: haproxy: Client not trusted \(rip={ip}\)")
+        log.absent(r"rip=203\.0\.113\.9")
+
+    def forged_to_postfix(self, srv: mail.MailServer) -> None:
+        """Postfix has no trusted-proxy setting: whoever reaches the port can claim any address. Documented here (the
+        README's security notes) so that a change in that behaviour is noticed: only the router may reach it."""
+        ip, log = self.source(), srv.watch("submission")
+        got = mc.forged_header_greeting(HOST, srv.ports.proxy["submission"], ip, "203.0.113.9")
+        if not got.startswith(b"220 "):
+            raise AssertionError(f"expected Postfix to accept the header (it cannot check it); got {got!r}")
+        log.wait(r"postfix/submission/smtpd\[\d+\]: connect from \S*\[203\.0\.113\.9\]")
+
     def direct_plain(self, srv: mail.MailServer) -> None:
         """Layout proxy-ports: an internal client on the plain port is served and logged under its own address."""
         ip, log = self.source(), srv.watch("imap")
@@ -142,6 +160,10 @@ class Suite:
                        b"EHLO client.test\r\n")
             self.check("guide: no PROXY header to imap is refused", self.refused, a, "imap", b"")
             self.check("guide: no PROXY header to imaps is refused", self.refused, a, "imaps", b"")
+            self.check("guide: forged PROXY header to Dovecot from an untrusted address is refused",
+                       self.forged_to_dovecot, a)
+            self.check("guide: forged PROXY header to Postfix is believed (why its ports must be firewalled)",
+                       self.forged_to_postfix, a)
 
     def proxy_ports(self) -> None:
         with ExitStack() as stack:
