@@ -180,7 +180,26 @@ class Suite:
                        b"")
 
 
+def preflight() -> None:
+    """Skip (77, meson's code) without root; fail naming what is missing otherwise."""
+    import shutil
+    if os.geteuid() != 0:
+        print("SKIP: runs private Postfix and Dovecot instances, which needs root", flush=True)
+        sys.exit(77)
+    tools = ["postfix", "dovecot", "swaks", "openssl"]
+    kind = os.environ.get("SY_E2E_PROXY", "haproxy")
+    tools += ["haproxy"] if kind == "haproxy" else []
+    tools += ["dockerd", "docker"] if needs_dockerd() else []
+    missing = [t for t in tools if not shutil.which(t, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")]
+    if kind.startswith("switchyard") and not os.access(os.environ.get("SWITCHYARD_BIN", ""), os.X_OK):
+        missing.append("$SWITCHYARD_BIN")
+    if missing:
+        print(f"missing: {', '.join(missing)} (scripts/install-deps.sh test installs them)", flush=True)
+        sys.exit(1)
+
+
 def main() -> int:
+    preflight()
     root = mail.tempdir()
     keep = bool(os.environ.get("SY_E2E_KEEP"))
     suite = None
