@@ -59,11 +59,17 @@ port_pick pick_port(const container& c, const std::string& service, const std::s
             p.error = "the container exposes no port: set the label " + label;
         return p;
     }
-    p.port = std::to_string(c.ports.front().port);
-    if (c.ports.size() > 1) {
+    auto lowest = std::min_element(c.ports.begin(), c.ports.end(),
+                                   [](const exposed_port& a, const exposed_port& b) { return a.port < b.port; });
+    p.port = std::to_string(lowest->port);
+    if (std::any_of(c.ports.begin(), c.ports.end(), [&](const exposed_port& e) { return e.port != lowest->port; })) {
         // Traefik silently takes the lowest port (docker-mailserver exposes eight and gets 25): said out loud here.
         std::string list;
-        for (const auto& e : c.ports) list += (list.empty() ? "" : ", ") + std::to_string(e.port);
+        std::vector<int> numbers;
+        for (const auto& e : c.ports) numbers.push_back(e.port);
+        std::sort(numbers.begin(), numbers.end());
+        numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+        for (int n : numbers) list += (list.empty() ? "" : ", ") + std::to_string(n);
         p.warning = "the container exposes ports " + list + "; using the lowest, " + p.port + " (set " + label +
                     " to choose)";
     }
