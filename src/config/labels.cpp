@@ -117,7 +117,13 @@ container_labels decode_labels(const std::map<std::string, std::string>& labels)
 
         auto segs = decoder::split_key(key);
         if (!segs) {
-            auto split = split_list(key, '.');
+            std::vector<std::string> split;
+            for (size_t start = 0;;) {
+                size_t dot = key.find('.', start);
+                split.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+                if (dot == std::string::npos) break;
+                start = dot + 1;
+            }
             auto [k, name] = owner_of(split);
             out.findings.push_back({k, name, true, key + ": invalid label: empty segment"});
             continue;
