@@ -51,7 +51,17 @@ void server::start() {
 }
 
 void server::publish(std::shared_ptr<const runtime::snapshot> snap) {
+    shared_->published.fetch_add(workers_.size(), std::memory_order_relaxed);
     for (auto& w : workers_) w->publish(snap);
+}
+
+bool server::wait_published(duration timeout) const {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (shared_->applied.load(std::memory_order_acquire) < shared_->published.load(std::memory_order_relaxed)) {
+        if (std::chrono::steady_clock::now() >= until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));  // a control-thread wait, not the data path
+    }
+    return true;
 }
 
 int64_t server::open_connections() const { return shared_->live.load(std::memory_order_relaxed); }

@@ -30,7 +30,10 @@ public:
     /// the workers. Throws std::runtime_error naming the entrypoint when one cannot be bound.
     void start();
     /// Makes `snap` the routing table of every new connection (thread-safe; connections already open keep theirs).
+    /// Returns at once: each worker swaps its pointer on its own thread.
     void publish(std::shared_ptr<const runtime::snapshot> snap);
+    /// Waits until every worker uses the last published snapshot; false after `timeout`.
+    bool wait_published(duration timeout) const;
     /// Stops accepting, lets open connections finish for up to `grace`, closes the rest, and returns when every
     /// worker thread has ended.
     void stop(duration grace);

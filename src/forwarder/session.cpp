@@ -120,7 +120,8 @@ awaitable<void> serve_connection(tcp_socket client, worker& w, listener& l) {
         }
         client.non_blocking(true, ec);
         tune_socket(client, listener_keep_alive);
-        if (!table) {
+        if (!table || (table->tls_routes.empty() && table->tcp_routes.empty())) {
+            // Nothing could match whatever the client sends: close now rather than after readTimeout.
             end = "no_route";
             bump(l.refusals ? &l.refusals->no_route : nullptr);
             spdlog::debug("entryPoint \"{}\": no routes yet, closing {}", l.name, format_endpoint(source));

@@ -64,6 +64,7 @@ void worker::apply(std::shared_ptr<const runtime::snapshot> snap) {
         auto it = snapshot_->entry_points.find(l->name);
         if (it != snapshot_->entry_points.end()) l->table = &it->second;
     }
+    shared_.applied.fetch_add(1, std::memory_order_release);
 }
 
 void worker::stop_accepting() {

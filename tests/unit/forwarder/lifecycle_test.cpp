@@ -1,0 +1,96 @@
+// Start-up errors and graceful shutdown.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "forwarder/server.hpp"
+#include "sy_catch.hpp"
+#include "test_net.hpp"
+
+using namespace sy;
+using namespace sy::test;
+
+TEST_CASE("an entrypoint that cannot bind stops start-up with its name", "[forwarder][lifecycle]") {
+    // Someone else holds the port (without SO_REUSEPORT).
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(fd, 1);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    const uint16_t port = ntohs(a.sin_port);
+
+    config::static_config statics;
+    config::entry_point ep;
+    ep.address = "127.0.0.1:" + std::to_string(port);
+    ep.listen = {"127.0.0.1", port};
+    statics.entry_points["smtp"] = ep;
+    statics.threads = 1;
+    telemetry::registry counters;
+    forwarder::server srv(statics, counters, nullptr);
+    CHECK_THROWS_WITH(srv.start(), Catch::Contains("entryPoint \"smtp\"") && Catch::Contains("in use"));
+    ::close(fd);
+}
+
+TEST_CASE("the API's entrypoint is left to the API", "[forwarder][lifecycle]") {
+    config::static_config statics;
+    statics.api.enabled = true;
+    statics.api.insecure = true;
+    statics.ping.enabled = true;
+    statics.ping.entry_point = "health";
+    CHECK(forwarder::api_entry_points(statics) == std::set<std::string>{"health", "traefik"});
+}
+
+TEST_CASE("stop() lets open connections finish within the grace period", "[forwarder][lifecycle]") {
+    backend b;
+    running_server rs;
+    rs.publish_and_settle(make_snapshot(
+        "ep", {}, {make_route("r@file", rule_sni("*"), false, make_service("s@file", {b.address()}))}));
+    client c(rs.port);
+    c.send("a");
+    REQUIRE(c.recv_exactly(1) == "a");
+
+    std::atomic<bool> stopped{false};
+    std::thread stopper([&] {
+        rs.srv->stop(std::chrono::seconds(5));
+        stopped = true;
+    });
+    // New connections are refused once the acceptors close...
+    CHECK(eventually([&] {
+        try {
+            client probe(rs.port);
+            return false;
+        } catch (const std::exception&) {
+            return true;
+        }
+    }));
+    // ...while the open one still works.
+    c.send("b");
+    CHECK(c.recv_exactly(1) == "b");
+    CHECK_FALSE(stopped.load());
+    c.shutdown_write();
+    CHECK(c.recv_until_eof(3s).has_value());
+    const auto t0 = std::chrono::steady_clock::now();
+    stopper.join();
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+    CHECK(stopped.load());
+}
+
+TEST_CASE("stop() closes what is still open when the grace period ends", "[forwarder][lifecycle]") {
+    backend b;
+    running_server rs;
+    rs.publish_and_settle(make_snapshot(
+        "ep", {}, {make_route("r@file", rule_sni("*"), false, make_service("s@file", {b.address()}))}));
+    client c(rs.port);
+    c.send("a");
+    REQUIRE(c.recv_exactly(1) == "a");
+    const auto t0 = std::chrono::steady_clock::now();
+    rs.srv->stop(std::chrono::milliseconds(300));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    CHECK(took >= std::chrono::milliseconds(250));
+    CHECK(took < std::chrono::seconds(3));
+    CHECK(c.recv_until_eof(2s).has_value());
+    CHECK(rs.srv->open_connections() == 0);
+}
