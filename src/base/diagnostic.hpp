@@ -3,12 +3,18 @@
 #include <boost/system/result.hpp>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sy {
 
 /// One problem found in an input: `where` names the input (a key, a router, a file:line), `what` says what is wrong.
 struct diagnostic {
+    // Constructors (not an aggregate) so that result<std::string> is constructible from a string: with C++20's
+    // parenthesised aggregate init, a string would also convert to a diagnostic and the conversion would be ambiguous.
+    diagnostic() = default;
+    diagnostic(std::string where_, std::string what_) : where(std::move(where_)), what(std::move(what_)) {}
+
     std::string where;
     std::string what;
 
