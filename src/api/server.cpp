@@ -50,7 +50,7 @@ struct api_server::impl : std::enable_shared_from_this<impl> {
     std::vector<listener> listeners;
     std::list<beast::tcp_stream*> sessions;  ///< touched only on the control thread
     std::atomic<bool> shutting_down{false};
-    bool stopped = false;
+    std::atomic<bool> stopped{false};
     mutable std::mutex snap_mutex;
     std::shared_ptr<const runtime::snapshot> snap;
 
