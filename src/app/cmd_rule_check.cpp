@@ -1,6 +1,7 @@
 // `switchyard rule check`: compile a rule as a router would and match it against one described connection.
 // Exit codes: 0 match, 1 no match, 2 the rule (or the command line) is refused.
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
