@@ -130,8 +130,19 @@ class Dockerd:
             except Exception:
                 pass
             self.stop_daemon()
-        subprocess.run(["umount", "-R", os.path.join(self.dir, "data")], capture_output=True)
+        self._unmount_all()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _unmount_all(self):
+        """dockerd leaves mounts under its dirs (exec/netns/default, overlay layers): unmount deepest first."""
+        try:
+            with open("/proc/mounts") as f:
+                points = [line.split()[1] for line in f]
+        except OSError:
+            return
+        mine = [p for p in points if p == self.dir or p.startswith(self.dir + "/")]
+        for point in sorted(set(mine), key=len, reverse=True):
+            subprocess.run(["umount", "-l", point], capture_output=True)
 
     # ---------------------------------------------------------------------------------------------- clients
     def api_get(self, path, timeout=5.0):
