@@ -19,6 +19,7 @@ namespace sy::aggregator {
 struct merged_config {
     config::dynamic_config config;
     std::vector<config::element_finding> findings;
+    friend bool operator==(const merged_config&, const merged_config&) = default;
 };
 
 /// Pure: qualify and merge the latest message of every provider (sorted by provider name).

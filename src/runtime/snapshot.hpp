@@ -76,6 +76,9 @@ struct service_plan {
         int weight = 1;
     };
     std::vector<weighted_child> weighted;
+    /// Weighted services only: indexes into `weighted`, one whole smooth-WRR cycle (nginx's algorithm, the order
+    /// Traefik's wrr balancer produces), precomputed so `pick` is one atomic increment and no lock.
+    std::vector<uint32_t> schedule;
     telemetry::traffic_counters* counters = nullptr;
 
     /// Round-robin across servers, or smooth weighted round-robin across children. nullptr when empty.

@@ -1,0 +1,100 @@
+// The file provider's loop: load, publish, wait for inotify events, let a burst settle, reload.
+#include "providers/file/file_provider.hpp"
+
+#include <array>
+#include <chrono>
+#include <optional>
+#include <variant>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "providers/file/file_watch.hpp"
+
+namespace sy::providers::file {
+
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+
+/// Editors write a file in several steps (truncate, write, rename, chmod): wait until the directory is quiet this
+/// long before reading, so one save is one reload and a half-written file is not read. Traefik reacts to each
+/// fsnotify event at once and relies on its 2 s throttle instead.
+constexpr auto settle_time = std::chrono::milliseconds(100);
+
+bool same(const config::provider_message& a, const config::provider_message& b) {
+    return a.config == b.config && a.findings == b.findings;
+}
+
+void log_findings(const config::provider_message& msg) {
+    for (const auto& f : msg.findings) {
+        if (f.is_error)
+            spdlog::error("file provider: {}: {}", f.name, f.message);
+        else
+            spdlog::warn("file provider: {}: {}", f.name, f.message);
+    }
+}
+
+}  // namespace
+
+asio::awaitable<void> run_file_provider(config::file_provider cfg, sink publish) {
+    auto ex = co_await asio::this_coro::executor;
+    std::optional<config::provider_message> last_good;
+
+    auto reload = [&] {
+        auto msg = load(cfg);
+        if (!msg) {
+            spdlog::error("file provider: {}{}", msg.error().to_string(),
+                          last_good ? " (the last good configuration stays in force)" : "");
+            return;
+        }
+        if (last_good && same(*last_good, *msg)) return;
+        log_findings(*msg);
+        spdlog::info("file provider: loaded {} router(s), {} service(s), {} middleware(s)", msg->config.routers.size(),
+                     msg->config.services.size(), msg->config.middlewares.size());
+        last_good = *msg;
+        publish(std::move(*msg));
+    };
+
+    if (!cfg.watch) {
+        reload();
+        co_return;
+    }
+    // Watch before the first load: a change made while loading is then seen, not lost.
+    auto dirs = watched_directories(cfg);
+    auto watch = open_watch(ex, dirs);
+    reload();
+    if (!watch) {
+        spdlog::error("file provider: {}; changes will not be applied", watch.error().to_string());
+        co_return;
+    }
+    auto& desc = *watch;
+    asio::steady_timer settle(ex);
+    // Events are only a signal to reload: their content is not needed, so one buffer is read into and dropped.
+    std::array<char, 16 * 1024> events{};
+    for (;;) {
+        auto [ec, n] = co_await desc.async_read_some(asio::buffer(events), asio::as_tuple(asio::use_awaitable));
+        if (ec) {
+            spdlog::error("file provider: watching {}: {}; changes will not be applied", dirs.front(), ec.message());
+            co_return;
+        }
+        for (;;) {
+            settle.expires_after(settle_time);
+            auto quiet = co_await (settle.async_wait(asio::as_tuple(asio::use_awaitable)) ||
+                                   desc.async_read_some(asio::buffer(events), asio::as_tuple(asio::use_awaitable)));
+            if (quiet.index() == 0) break;
+            if (auto [rec, rn] = std::get<1>(quiet); rec) {
+                spdlog::error("file provider: watching {}: {}", dirs.front(), rec.message());
+                co_return;
+            }
+        }
+        reload();
+    }
+}
+
+}  // namespace sy::providers::file
