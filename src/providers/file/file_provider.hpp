@@ -20,3 +20,7 @@ result<config::provider_message> load(const config::file_provider& cfg);
 boost::asio::awaitable<void> run_file_provider(config::file_provider cfg, sink publish);
 
 }  // namespace sy::providers::file
+
+namespace sy::providers {
+using file::run_file_provider;  // the name app/cmd_run.cpp spawns
+}  // namespace sy::providers
