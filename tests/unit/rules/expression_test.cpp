@@ -130,3 +130,35 @@ TEST_CASE("matcher names: canonical, lower, upper and title case only", "[rules]
     CHECK_FALSE(resolve_name("aLPN", names));
     CHECK_FALSE(resolve_name("Host", names));
 }
+
+TEST_CASE("Traefik TestRuleMatch (pkg/rules/parser_test.go), with one matcher named m", "[rules][expression][traefik]") {
+    constexpr std::string_view names[] = {"m"};
+    // Parse errors in Traefik, whether from Go's parser or from an unknown function.
+    auto refused = [&](std::string_view rule) {
+        auto e = parse_expression(rule);
+        if (!e) return true;
+        if (e->k == expr::kind::call) return !resolve_name(e->name, names);
+        return false;
+    };
+    CHECK(refused(""));
+    CHECK(refused("m"));
+    CHECK(refused("m(`1`) &&"));
+    CHECK(refused("m(`1`) ||"));
+    CHECK(refused("m(`1)"));
+    CHECK(refused("m(`1`))"));
+    CHECK(refused("(m(`1`)"));
+    CHECK(refused("w(`1`)"));
+    // Parsed; values kept as written (CheckRule's "no value" / "empty value" errors come at compile time).
+    CHECK(canonical("m()") == "m()");
+    CHECK(canonical("m(``)") == "m(``)");
+    CHECK(canonical("m(`1`)") == "m(`1`)");
+    CHECK(canonical("(m(`1`))") == "m(`1`)");
+    CHECK(resolve_name("M", names) == "m");
+    CHECK(canonical("m(`1`, `2`)") == "m(`1`, `2`)");
+    CHECK(canonical("!m(`1`)") == "!m(`1`)");
+    CHECK(canonical("m(`1`) && m(`2`)") == "m(`1`) && m(`2`)");
+    CHECK(canonical("m(`1`) || m(`2`)") == "m(`1`) || m(`2`)");
+    CHECK(canonical("!(m(`1`) && m(`2`))") == "!(m(`1`) && m(`2`))");
+    CHECK(canonical("!(m(`1`) || m(`2`))") == "!(m(`1`) || m(`2`))");
+    CHECK(canonical("m(`1`) && m()") == "m(`1`) && m()");
+}
