@@ -36,6 +36,8 @@ public:
 
     /// True when the rule references a host name other than `*` (HostSNI with a domain, or HostSNIRegexp):
     /// such a rule cannot match plain TCP, and is refused on a router without TLS.
+    /// Deliberate difference: Traefik checks only the first HostSNI value it finds (so it accepts
+    /// HostSNI(`*`) || HostSNI(`a`) and any HostSNIRegexp on a non-TLS router); Switchyard flags every host.
     bool uses_sni_hosts = false;
     /// True when the rule uses ALPN (needs a ClientHello).
     bool uses_alpn = false;
@@ -47,7 +49,8 @@ public:
     std::string canonical;
 };
 
-/// Parses and compiles. Errors name the position: `unknown matcher "HostSni2" at 0`.
+/// Parses and compiles. Errors have where = "rule" and name the position, with a hint where one helps:
+/// `rule: unknown matcher "HostSni2" at 0 (did you mean "HostSNI"?)`.
 result<std::shared_ptr<const compiled_rule>> compile(std::string_view rule, syntax s);
 
 /// The error for a router without TLS whose rule names a host (`uses_sni_hosts`), with a hint: plain TCP carries
