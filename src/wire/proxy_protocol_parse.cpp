@@ -154,17 +154,21 @@ proxy_header_result parse_v1(std::span<const std::byte> bytes) {
     if (text.substr(0, n) != v1_signature.substr(0, n)) return with_state(status::not_proxy, 0);
     if (text.size() < v1_signature.size()) return with_state(status::need_more, 1);
 
-    const std::string_view window = text.substr(0, std::min(text.size(), max_proxy_v1_bytes));
-    for (size_t i = v1_signature.size(); i < window.size(); ++i) {
-        if (window[i] == '\n') return malformed(1, "PROXY v1: LF without CR");
-        if (window[i] != '\r') continue;
-        if (i + 1 == text.size()) return with_state(status::need_more, 1);
-        if (text[i + 1] != '\n') return malformed(1, "PROXY v1: CR without LF");
-        const std::string_view line = window.substr(v1_signature.size(), i - v1_signature.size());
-        return parse_v1_line(line, i + 2);
+    // The CR may be at most the 106th byte, so that CRLF ends within 107.
+    const std::string_view window = text.substr(0, std::min(text.size(), max_proxy_v1_bytes - 1));
+    size_t end = v1_signature.size();  // the line so far, without a CR that may be the last byte received
+    for (; end < window.size(); ++end) {
+        if (window[end] == '\n') return malformed(1, "PROXY v1: LF without CR");
+        if (window[end] != '\r') continue;
+        if (end + 1 == text.size()) break;  // the LF may be on its way
+        if (text[end + 1] != '\n') return malformed(1, "PROXY v1: CR without LF");
+        const std::string_view line = window.substr(v1_signature.size(), end - v1_signature.size());
+        return parse_v1_line(line, end + 2);
     }
-    if (window.size() >= max_proxy_v1_bytes) return malformed(1, "PROXY v1: no CRLF within 107 bytes");
-    if (!v1_prefix_plausible(window.substr(v1_signature.size()))) return malformed(1, "PROXY v1: not a valid header");
+    if (end >= max_proxy_v1_bytes - 1) return malformed(1, "PROXY v1: no CRLF within 107 bytes");
+    // The same verdict whatever the segment boundaries: a line that cannot become a header is refused now.
+    if (!v1_prefix_plausible(window.substr(v1_signature.size(), end - v1_signature.size())))
+        return malformed(1, "PROXY v1: not a valid header");
     return with_state(status::need_more, 1);
 }
 
@@ -199,6 +203,16 @@ const char* check_tlvs(std::span<const std::byte> header, size_t offset) {
     return nullptr;
 }
 
+size_t address_block_size(uint8_t af) {
+    switch (af) {
+    case v2_af_inet: return 12;
+    case v2_af_inet6: return 36;
+    case v2_af_unix: return 216;
+    case v2_af_unspec: return 0;
+    default: return 0;  // refused before: the family nibble is checked with the first bytes
+    }
+}
+
 proxy_header_result parse_v2(std::span<const std::byte> bytes) {
     const size_t n = std::min(bytes.size(), sizeof v2_signature);
     if (std::memcmp(bytes.data(), v2_signature, n) != 0) return with_state(status::not_proxy, 0);
@@ -229,7 +243,7 @@ proxy_header_result parse_v2(std::span<const std::byte> bytes) {
     if ((ver_cmd & 0x0F) == v2_cmd_local) return out;
 
     const uint8_t af = fam >> 4, proto = fam & 0x0F;
-    const size_t block = af == v2_af_inet ? 12 : af == v2_af_inet6 ? 36 : af == v2_af_unix ? 216 : 0;
+    const size_t block = address_block_size(af);
     if (len < block) return malformed(2, "PROXY v2: header shorter than its address block");
     const auto header = bytes.first(total);
     if (const char* why = check_tlvs(header, v2_fixed_size + block)) return malformed(2, why);

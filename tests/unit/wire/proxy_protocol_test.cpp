@@ -48,6 +48,7 @@ TEST_CASE("PROXY v1 headers that are valid") {
         // A v4-mapped client is returned as the IPv4 address rules and allow lists compare.
         {"PROXY TCP6 ::ffff:203.0.113.7 ::ffff:10.0.0.1 40000 25\r\n", "203.0.113.7 40000", "10.0.0.1 25"},
         {"PROXY UNKNOWN\r\n", "(none)", "(none)"},
+        {"PROXY UNKNOWN " + std::string(91, 'x') + "\r\n", "(none)", "(none)"},  // 107 bytes: the longest allowed
         // UNKNOWN: the receiver ignores the rest of the line, whatever it holds.
         {"PROXY UNKNOWN ffff:f...f:ffff ffff:f...f:ffff 65535 65535\r\n", "(none)", "(none)"},
     };
@@ -88,6 +89,9 @@ TEST_CASE("PROXY v1 headers that are broken are malformed, as HAProxy refuses th
         "PROXY UNKNOWNX\r\n",                          // not the word UNKNOWN
         "PROXY \r\n",                                  // nothing
         "PROXY UNKNOWN " + std::string(100, 'x'),      // no CRLF within 107 bytes
+        "PROXY UNKNOWN " + std::string(92, 'x') + "\r\n",  // 108 bytes: CRLF ends one byte too late
+        "PROXY UNKNOWN " + std::string(92, 'x') + "\r",     // ... already known at the CR
+        "PROXY PROXY TCP4 1.168.0.1  119\r",              // cannot become a header, even with a CR last (fuzz)
         "PROXY TCP4 hello",                            // cannot become a header: refused before CRLF
         "PROXY GET / HTTP/1.1",                        // idem
     };
