@@ -1,12 +1,162 @@
+// `switchyard` (run): wires the pipeline. Providers push whole configurations into the throttled aggregator on the
+// control io_context; each merged configuration becomes one immutable snapshot, published by pointer to the
+// forwarder's workers and to the API. Exceptions escape only from start-up (bad flags, a port that cannot be bound).
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include "aggregator/throttle.hpp"
+#include "api/server.hpp"
 #include "app/commands.hpp"
+#include "config/load_static.hpp"
+#include "config/logging.hpp"
+#include "forwarder/server.hpp"
+#include "providers/docker/docker_provider.hpp"
+#include "providers/file/file_provider.hpp"
+#include "runtime/build.hpp"
+#include "telemetry/access_log.hpp"
+
+extern char** environ;
 
 namespace sy::app {
+namespace {
 
-int cmd_run(int, char**) {
-    std::fputs("switchyard: run is not implemented yet\n", stderr);
-    return 2;
+namespace net = boost::asio;
+
+std::map<std::string, std::string> environment() {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string kv(*e);
+        auto eq = kv.find('=');
+        if (eq != std::string::npos) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    return env;
+}
+
+/// One line per element that is not enabled, so a label mistake is visible in the log, not only in the API
+/// (Traefik logs most of these at debug level or not at all).
+void log_statuses(const runtime::snapshot& snap, const runtime::snapshot* previous) {
+    auto report = [&](const char* kind, const auto& infos, const auto* before) {
+        for (const auto& [name, info] : infos) {
+            if (info.state == runtime::status::enabled) continue;
+            if (before) {
+                auto it = before->find(name);
+                if (it != before->end() && it->second.state == info.state && it->second.errors == info.errors) continue;
+            }
+            std::string errors;
+            for (const auto& e : info.errors) errors += (errors.empty() ? "" : "; ") + e;
+            if (info.state == runtime::status::disabled)
+                spdlog::error("{} \"{}\" disabled: {}", kind, name, errors);
+            else
+                spdlog::warn("{} \"{}\": {}", kind, name, errors);
+        }
+    };
+    report("router", snap.routers, previous ? &previous->routers : nullptr);
+    report("service", snap.services, previous ? &previous->services : nullptr);
+    report("middleware", snap.middlewares, previous ? &previous->middlewares : nullptr);
+}
+
+duration longest_grace(const config::static_config& statics) {
+    duration grace = duration::zero();
+    for (const auto& [name, ep] : statics.entry_points) grace = std::max(grace, ep.grace_timeout);
+    return grace;
+}
+
+}  // namespace
+
+int cmd_run(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    for (const auto& a : args) {
+        if (a == "--help" || a == "-h" || a == "help") {
+            std::fputs(config::static_help().c_str(), stdout);
+            return 0;
+        }
+    }
+    auto loaded = config::load_static(args, environment());
+    if (!loaded) {
+        std::fprintf(stderr, "switchyard: %s\n", loaded.error().to_string().c_str());
+        return 1;
+    }
+    const config::static_config statics = std::move(*loaded);
+    config::apply_logging(statics.log);
+    for (const auto& key : statics.ignored_keys)
+        spdlog::warn("{}: ignored (it concerns Traefik's HTTP routing; Switchyard routes TCP only)", key);
+
+    telemetry::registry counters;
+    std::unique_ptr<telemetry::access_log> access;
+    if (statics.access_log.enabled)
+        access = telemetry::make_access_log(statics.access_log.file_path, statics.access_log.format);
+
+    net::io_context control{1};
+    forwarder::server forward(statics, counters, access.get());
+    api::api_server api(control.get_executor(), statics, counters);
+    forward.start();
+    api.start();
+
+    std::shared_ptr<const runtime::snapshot> current;
+    uint64_t generation = 0;
+    auto publish = [&](const aggregator::merged_config& merged) {
+        auto snap = runtime::build(statics, merged, counters, ++generation);
+        log_statuses(*snap, current.get());
+        forward.publish(snap);
+        api.publish(snap);
+        current = snap;
+        counters.reloads_total.fetch_add(1, std::memory_order_relaxed);
+        counters.last_reload_success_unix.store(
+            std::chrono::duration_cast<std::chrono::seconds>(snap->built_at.time_since_epoch()).count(),
+            std::memory_order_relaxed);
+        spdlog::info("configuration {} applied: {} routers, {} services", generation, snap->routers.size(),
+                     snap->services.size());
+    };
+    publish(aggregator::merged_config{});  // the API answers, and connections are refused cleanly, before providers report
+
+    aggregator::throttled_aggregator aggregate(control.get_executor(), statics.providers_throttle_duration, publish);
+    auto sink = [&](config::provider_message m) { aggregate.push(std::move(m)); };
+    if (statics.file.enabled) net::co_spawn(control, providers::run_file_provider(statics.file, sink), net::detached);
+    if (statics.docker.enabled)
+        net::co_spawn(control, providers::run_docker_provider(statics.docker, sink), net::detached);
+
+    std::thread stopper;
+    net::signal_set stop_signals(control, SIGINT, SIGTERM);
+    stop_signals.async_wait([&](boost::system::error_code ec, int sig) {
+        if (ec) return;
+        spdlog::info("signal {}: stopping (grace {}s)", sig,
+                     std::chrono::duration_cast<std::chrono::seconds>(longest_grace(statics)).count());
+        api.set_shutting_down();
+        // The forwarder drains on its own threads; the control loop keeps serving /ping (503) meanwhile.
+        stopper = std::thread([&] {
+            forward.stop(longest_grace(statics));
+            net::post(control, [&] {
+                api.stop();
+                control.stop();
+            });
+        });
+    });
+    net::signal_set reopen_signal(control, SIGUSR1);
+    std::function<void()> wait_reopen = [&] {
+        reopen_signal.async_wait([&](boost::system::error_code ec, int) {
+            if (ec) return;
+            if (access) access->reopen();
+            wait_reopen();
+        });
+    };
+    wait_reopen();
+
+    control.run();
+    if (stopper.joinable()) stopper.join();
+    if (access) access->flush();
+    spdlog::info("stopped");
+    return 0;
 }
 
 }  // namespace sy::app
