@@ -16,3 +16,8 @@ namespace sy::providers::docker {
 boost::asio::awaitable<void> run_docker_provider(config::docker_provider cfg, providers::sink sink);
 
 }  // namespace sy::providers::docker
+
+namespace sy::providers {
+/// Also reachable as providers::run_docker_provider, beside the file provider (the app wires both the same way).
+using docker::run_docker_provider;
+}  // namespace sy::providers
