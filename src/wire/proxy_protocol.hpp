@@ -34,6 +34,8 @@ struct proxy_header_result {
 inline constexpr size_t max_proxy_v1_bytes = 107;
 inline constexpr size_t max_proxy_v2_bytes = 16 + 65535;
 
+/// Parses the bytes peeked so far from the start of a connection. Any answer but need_more is final. Addresses come
+/// back unmapped (::ffff:1.2.3.4 → 1.2.3.4).
 proxy_header_result parse_proxy_header(std::span<const std::byte> bytes) noexcept;
 
 /// Writes a header into `out` and returns the bytes used (0 if `out` is too small: 232 bytes always suffice).
