@@ -1,0 +1,152 @@
+"""End to end: the switchyard binary routing by the labels of containers in a real dockerd (issue 7).
+
+The backends are Python servers on loopback; the containers (network mode host) only carry the labels, so stopping
+a container removes its route without killing the backend, and the test can show that an established connection
+survives the removal. What is checked is what a user sees: banners through the entrypoint, connections refused
+routing, errors in the log.
+"""
+import os
+import signal
+import socket
+import time
+
+import dockerd
+import sy_harness as h
+
+dockerd.require_root()
+
+
+def greeting(port, timeout=1.0):
+    """The first line a new connection through the router gets, or None when it is closed without one."""
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    except OSError:
+        return None
+    try:
+        s.settimeout(timeout)
+        data = b""
+        while b"\n" not in data:
+            chunk = s.recv(256)
+            if not chunk:
+                break
+            data += chunk
+        return data.split(b"\n")[0].strip() or None
+    except OSError:
+        return None
+    finally:
+        s.close()
+
+
+def wait_greeting(port, want, timeout=15.0):
+    """Polls new connections until one is greeted with `want` (None: until none is greeted). Each try is bounded."""
+    deadline = time.monotonic() + timeout
+    last = "nothing tried"
+    while time.monotonic() < deadline:
+        got = greeting(port)
+        if got == want:
+            return
+        last = got
+        time.sleep(0.1)  # a new connection is the observation itself; space the tries out
+    raise h.TestFailure("port %d: wanted greeting %r, last saw %r after %.0f s" % (port, want, last, timeout))
+
+
+def labels(router, entrypoint, port, extra=None):
+    out = {
+        "traefik.enable": "true",
+        "traefik.tcp.routers.%s.rule" % router: "HostSNI(`*`)",
+        "traefik.tcp.routers.%s.entrypoints" % router: entrypoint,
+        "traefik.tcp.services.%s.loadbalancer.server.port" % router: str(port),
+    }
+    out.update(extra or {})
+    return out
+
+
+def main():
+    smtp_ep, imap_ep, pop_ep, sieve_ep = h.free_ports(4)
+    with dockerd.Dockerd() as d, \
+            h.greeting_backend(b"220 smtp ready\r\n") as smtp, \
+            h.greeting_backend(b"* OK imap-1\r\n") as imap1, \
+            h.greeting_backend(b"* OK imap-2\r\n") as imap2, \
+            h.greeting_backend(b"+OK pop\r\n") as pop, \
+            h.greeting_backend(b"OK sieve\r\n") as sieve:
+        d.ensure_image()
+        args = ["--entryPoints.smtp.address=127.0.0.1:%d" % smtp_ep,
+                "--entryPoints.imap.address=127.0.0.1:%d" % imap_ep,
+                "--entryPoints.pop3.address=127.0.0.1:%d" % pop_ep,
+                "--entryPoints.sieve.address=127.0.0.1:%d" % sieve_ep,
+                "--providers.docker=true",
+                "--providers.docker.endpoint=" + d.endpoint,
+                "--providers.docker.exposedByDefault=false",
+                "--providers.providersThrottleDuration=200ms",
+                "--log.level=DEBUG"]
+        with h.Switchyard(args) as sy:
+            sy.wait_for_port(smtp_ep)
+            sy.wait_for_log(r"connected to Docker", timeout=30)
+
+            # A labelled container started after the router: routed.
+            cid = d.run("smtp", labels=labels("smtp", "smtp", smtp.port))
+            started = time.monotonic()
+            wait_greeting(smtp_ep, b"220 smtp ready")
+            print("container start -> routed through the binary: %.0f ms (polling every 100 ms)"
+                  % ((time.monotonic() - started) * 1000), flush=True)
+
+            # An established connection survives the removal of its route.
+            c = h.connect(smtp_ep)
+            h.recv_until(c, b"\r\n")
+            d.docker("stop", "-t", "1", cid)
+            wait_greeting(smtp_ep, None)
+            c.sendall(b"EHLO still-here\r\n")
+            h.check(h.recv_until(c, b"still-here\r\n").endswith(b"EHLO still-here\r\n"),
+                    "the established connection still echoes after its route was removed")
+            c.close()
+
+            # An unhealthy container is not routed; its healthy twin is.
+            d.run("pop-sick", labels=labels("pop", "pop3", pop.port), health_cmd="/bin/busybox false")
+            deadline = time.monotonic() + 20
+            while d.inspect("pop-sick")["State"]["Health"]["Status"] != "unhealthy":
+                h.check(time.monotonic() < deadline, "the container never became unhealthy")
+                time.sleep(0.2)  # the daemon's health check runs on its own clock
+            h.check(greeting(pop_ep) is None, "an unhealthy container must not be routed")
+
+            # Two replicas of one compose service share the traffic.
+            for i, backend in ((1, imap1), (2, imap2)):
+                d.run("mail-imap-%d" % i, labels=labels("imap", "imap", backend.port, {
+                    "com.docker.compose.project": "mail", "com.docker.compose.service": "imap"}))
+            seen = set()
+            deadline = time.monotonic() + 15
+            while len(seen) < 2:
+                h.check(time.monotonic() < deadline, "both replicas should serve; saw %s" % seen)
+                g = greeting(imap_ep)
+                if g:
+                    seen.add(g)
+                else:
+                    time.sleep(0.1)
+            h.check(seen == {b"* OK imap-1", b"* OK imap-2"}, "replicas: %s" % seen)
+
+            # A mislabelled container: its error is in the log, the others keep working.
+            mark = sy.mark()
+            d.run("bad", labels={"traefik.enable": "true",
+                                 "traefik.tcp.routers.bad.rule": "HostSNI(`*`)",
+                                 "traefik.tcp.routers.bad.entrypoints": "sieve",
+                                 "traefik.tcp.services.one.loadbalancer.server.port": str(sieve.port),
+                                 "traefik.tcp.services.two.loadbalancer.server.port": str(sieve.port)})
+            sy.wait_for_log(r"bad.*names no service", start=mark, timeout=15)
+            h.check(greeting(imap_ep) in (b"* OK imap-1", b"* OK imap-2"), "imap still routed")
+
+            # dockerd dies: routes stay. It comes back: picked up without restarting the router.
+            d.run("sieve", labels=labels("sieve", "sieve", sieve.port))
+            wait_greeting(sieve_ep, b"OK sieve")
+            d.stop_daemon(sig=signal.SIGKILL)
+            sy.wait_for_log(r"docker: .*keeping the last configuration", timeout=30)
+            h.check(greeting(sieve_ep) == b"OK sieve", "routes stay in force while dockerd is down")
+            h.check(greeting(imap_ep) in (b"* OK imap-1", b"* OK imap-2"), "imap stays routed while dockerd is down")
+            d.start_daemon()
+            sy.wait_for_log(r"connected to Docker", start=mark, timeout=60)
+            d.run("smtp-again", labels=labels("smtp2", "smtp", smtp.port))
+            wait_greeting(smtp_ep, b"220 smtp ready", timeout=30)
+            h.check(sy.stop() == 0, "clean exit")
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
