@@ -34,6 +34,11 @@ void bind_elements(const decoder::node& section, std::map<std::string, T>& out, 
     }
     for (const auto& c : section.children) {
         decoder::bind_context ctx{src.style, src.prefix, {}, {}, {}};
+        if (!c.name.empty() && c.name.front() == '[') {  // `services[0].…`: an index where a name belongs
+            ctx.error(c, "expected a name here, not a list index");
+            add_findings(ctx, element_finding::kind::other, "", findings);
+            continue;
+        }
         T value{};
         d.bind(c, &value, ctx);
         out[c.name] = std::move(value);
