@@ -73,7 +73,4 @@ std::vector<std::string> default_entry_points(const config::static_config& stati
 std::map<std::string, entry_point_table> build_tables(const config::static_config& statics,
                                                       std::vector<built_routers::placed_route> routes);
 
-/// Traefik v3.7's tie-break between equal priorities (providers.precedence default order): lower ranks first.
-int provider_rank(std::string_view provider);
-
 }  // namespace sy::runtime::detail

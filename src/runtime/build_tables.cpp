@@ -2,19 +2,10 @@
 #include "runtime/build_steps.hpp"
 
 #include <algorithm>
-#include <array>
+
+#include "rules/rule.hpp"
 
 namespace sy::runtime::detail {
-
-int provider_rank(std::string_view provider) {
-    // Traefik v3.7 static_config.go providerNames, the default providers.precedence: earlier wins a tie.
-    static constexpr std::array<std::string_view, 8> order{
-        "kubernetesgateway", "kubernetescrd", "kubernetes", "kubernetesingressnginx", "swarm", "docker", "file",
-        "redis"};
-    for (size_t i = 0; i < order.size(); ++i)
-        if (order[i] == provider) return static_cast<int>(i);
-    return static_cast<int>(order.size());
-}
 
 std::vector<std::string> api_entry_points(const config::static_config& statics) {
     std::vector<std::string> out;
@@ -41,14 +32,10 @@ std::vector<std::string> default_entry_points(const config::static_config& stati
 
 namespace {
 
-/// Priority first (highest first), then Traefik v3.7's provider precedence, then, where Traefik's order is
-/// undefined (sort.Sort over a Go map), the router name, so that a table is the same on every build.
+/// Traefik's routes.Less, shared with `rule check`: priority (highest first), then providers.precedence
+/// (docker before file), then the router name where Traefik's order is undefined.
 bool route_before(const route& a, const route& b) {
-    if (a.priority != b.priority) return a.priority > b.priority;
-    auto pa = provider_rank(a.router.substr(a.router.rfind('@') + 1));
-    auto pb = provider_rank(b.router.substr(b.router.rfind('@') + 1));
-    if (pa != pb) return pa < pb;
-    return a.router < b.router;
+    return rules::ranks_before({a.priority, a.router}, {b.priority, b.router});
 }
 
 }  // namespace
