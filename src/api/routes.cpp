@@ -183,7 +183,8 @@ http_response handle(const http_request& req, const route_context& ctx) {
 
 std::map<std::string, config::entry_point> api_entry_points(const config::static_config& statics) {
     auto eps = statics.entry_points;
-    bool uses_traefik = statics.api.insecure || (statics.ping.enabled && statics.ping.entry_point == "traefik") ||
+    bool uses_traefik = (statics.api.enabled && statics.api.insecure) ||
+                        (statics.ping.enabled && statics.ping.entry_point == "traefik") ||
                         (statics.prometheus.enabled && statics.prometheus.entry_point == "traefik");
     if (uses_traefik && !eps.count("traefik")) {
         config::entry_point ep;

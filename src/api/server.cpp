@@ -115,7 +115,8 @@ void api_server::start() {
     const auto& s = impl_->statics;
     // Which entrypoint serves what; several features may share one.
     std::map<std::string, endpoints> wanted;
-    if (s.api.insecure) {
+    // The same condition as the forwarder uses to leave this entrypoint to the API (forwarder/server.cpp).
+    if (s.api.enabled && s.api.insecure) {
         wanted["traefik"].api = true;
         wanted["traefik"].dashboard = s.api.dashboard;
     }

@@ -81,15 +81,20 @@ def test_ping_and_healthcheck_command():
         ok = subprocess.run([h.binary(), "healthcheck", "--ping=true",
                              "--entryPoints.traefik.address=127.0.0.1:%d" % r.api_port],
                             capture_output=True, timeout=20)
-        h.check(ok.returncode == 0, "healthcheck on a live router: %d %r" % (ok.returncode, ok.stderr))
+        h.check(ok.returncode == 0, "healthcheck on a live router: %d %r" % (ok.returncode, ok.stdout))
         # The same command line the router runs with is accepted as is.
         same = subprocess.run([h.binary(), "healthcheck"] + r.sy.args, capture_output=True, timeout=20)
-        h.check(same.returncode == 0, "healthcheck with the router's flags: %d %r" % (same.returncode, same.stderr))
+        h.check(same.returncode == 0, "healthcheck with the router's flags: %d %r" % (same.returncode, same.stdout))
     closed_port = h.free_port()
-    down = subprocess.run([h.binary(), "healthcheck", "--entryPoints.traefik.address=127.0.0.1:%d" % closed_port],
+    down = subprocess.run([h.binary(), "healthcheck", "--ping=true",
+                           "--entryPoints.traefik.address=127.0.0.1:%d" % closed_port],
                           capture_output=True, timeout=20)
     h.check(down.returncode == 1, "healthcheck with nothing listening: %d" % down.returncode)
-    h.check(b"Error calling healthcheck" in down.stderr, "healthcheck error text: %r" % down.stderr)
+    h.check(b"Error calling healthcheck" in down.stdout, "healthcheck error text: %r" % down.stdout)
+    no_ping = subprocess.run([h.binary(), "healthcheck", "--entryPoints.traefik.address=127.0.0.1:%d" % closed_port],
+                             capture_output=True, timeout=20)
+    h.check(no_ping.returncode == 1 and b"please enable `ping`" in no_ping.stdout,
+            "healthcheck without ping: %d %r" % (no_ping.returncode, no_ping.stdout))
 
 
 if __name__ == "__main__":

@@ -281,6 +281,7 @@ TEST_CASE("golden entrypoints.json shape: durations as Go strings, proxyProtocol
 
 TEST_CASE("the implicit traefik entrypoint appears when api.insecure uses it, with Traefik's defaults") {
     fixture f;
+    f.statics.api.enabled = true;
     f.statics.api.insecure = true;
     auto eps = body(f.get("/api/entrypoints"));
     REQUIRE(eps.size() == 1);

@@ -22,6 +22,7 @@ config::static_config loopback_statics() {
     ep.address = "127.0.0.1:0";
     ep.listen = host_port{"127.0.0.1", 0};
     s.entry_points["traefik"] = ep;
+    s.api.enabled = true;
     s.api.insecure = true;
     s.ping.enabled = true;
     s.prometheus.enabled = true;
