@@ -24,6 +24,8 @@ json router_config(const runtime::router_info& r) {
     const auto& c = r.config;
     put_nonempty(j, "entryPoints", c.entry_points);
     put_nonempty(j, "middlewares", c.middlewares);
+    // Deliberate difference: Traefik shows `service` as written ("mail"); the runtime snapshot holds it qualified
+    // ("mail@file"), which names the service unambiguously. The serviceName filter accepts both forms.
     put_nonempty(j, "service", c.service);
     put_nonempty(j, "rule", c.rule);
     put_nonempty(j, "ruleSyntax", c.rule_syntax);

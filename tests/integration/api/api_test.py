@@ -1,6 +1,7 @@
 """The read-only API over the real binary with a file-provider configuration: the shapes Traefik's API has for the
 same configuration, 404s, 405s, HEAD, ping and `switchyard healthcheck`."""
 import json
+import signal
 import subprocess
 
 import sy_harness as h
@@ -98,6 +99,20 @@ def test_ping_and_healthcheck_command():
             "healthcheck without ping: %d %r" % (no_ping.returncode, no_ping.stdout))
 
 
+def test_ping_answers_503_while_draining():
+    with h.greeting_backend(b"220 hi\r\n") as backend, Router(backend, ["--log.level=INFO"]) as r:
+        r.wait_router("smtp@file")
+        held = h.connect(r.smtp_port)  # an open session keeps the router draining after SIGTERM
+        h.check(h.recv_exactly(held, 8) == b"220 hi\r\n", "greeting through the router")
+        mark = r.sy.mark()
+        r.sy.send_signal(signal.SIGTERM)
+        r.sy.wait_for_log("stopping", start=mark)
+        status, _, body = r.request("/ping")
+        h.check((status, body) == (503, b"Service Unavailable"), "ping while draining: %d %r" % (status, body))
+        held.close()
+        h.check(r.sy.wait_exit() == 0, "exit code after the drain")
+
+
 if __name__ == "__main__":
     h.run([test_routers_services_overview_match_traefiks_shapes, test_errors_404_405_and_head,
-           test_ping_and_healthcheck_command])
+           test_ping_and_healthcheck_command, test_ping_answers_503_while_draining])
