@@ -410,9 +410,18 @@ class Connection:
     def __init__(self, peer):
         self.peer = peer
         self.proxy = None        # parsed PROXY header dict, or None
-        self.received = b""      # bytes after the header
+        self._received = bytearray()  # bytes after the header (appending to bytes would be quadratic)
         self.closed = False
         self.error = None
+
+    @property
+    def received(self):
+        """Bytes received after the header, so far."""
+        return bytes(self._received)
+
+    @property
+    def received_count(self):
+        return len(self._received)
 
 
 class Backend:
@@ -482,7 +491,7 @@ class Backend:
                 if not chunk:
                     break
                 with self._cond:
-                    record.received += chunk
+                    record._received += chunk
                     self._cond.notify_all()
                 if self.echo:
                     conn.sendall(chunk)
@@ -513,9 +522,9 @@ class Backend:
 
     def wait_received(self, index, n, timeout=DEFAULT_TIMEOUT):
         """Waits for connection `index` to have received at least n bytes."""
-        self._wait(lambda: len(self.connections) > index and len(self.connections[index].received) >= n,
+        self._wait(lambda: len(self.connections) > index and self.connections[index].received_count >= n,
                    timeout, lambda: "connection %d received %d of %d bytes" % (
-                       index, len(self.connections[index].received) if len(self.connections) > index else 0, n))
+                       index, self.connections[index].received_count if len(self.connections) > index else 0, n))
         return self.connections[index].received
 
     def wait_closed(self, index, timeout=DEFAULT_TIMEOUT):
