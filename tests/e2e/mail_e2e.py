@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """docker-mailserver's "Mail Server behind a Proxy" guide, end to end (issue 9).
 
-Real Postfix and Dovecot (tests/support/mail.py) behind a proxy on 127.0.0.1 (tests/e2e/proxies.py; SY_E2E_PROXY=
-haproxy|switchyard). Every client connects from its own loopback address (127.0.0.2, .3, ...) and must complete its
-protocol; the mail server's own log must then show that address, not the proxy's 127.0.0.1.
+Real Postfix and Dovecot (tests/support/mail.py) behind a proxy on 127.0.0.1 (tests/e2e/proxies.py):
+SY_E2E_PROXY=switchyard (default) | switchyard-container | haproxy, SY_E2E_PROVIDER=docker (default) | file.
+Every client connects from its own loopback address (127.0.0.2, .3, ...) and must complete its protocol; the mail
+server's own log must then show that address, not the proxy's 127.0.0.1.
 
 Scenarios:
   guide        the guide's first layout: every mail port expects PROXY v2; HostSNI(`*`), passthrough on implicit TLS;
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import mail  # noqa: E402  (tests/support, on PYTHONPATH)
 import mail_clients as mc  # noqa: E402
-from proxies import Router, make_proxy, needs_dockerd  # noqa: E402
+from proxies import Router, make_proxy, needs_dockerd, proxy_kind  # noqa: E402
 
 HOST = "127.0.0.1"
 A, B = "mail.a.test", "mail.b.test"
@@ -187,7 +188,7 @@ def preflight() -> None:
         print("SKIP: runs private Postfix and Dovecot instances, which needs root", flush=True)
         sys.exit(77)
     tools = ["postfix", "dovecot", "swaks", "openssl"]
-    kind = os.environ.get("SY_E2E_PROXY", "haproxy")
+    kind = proxy_kind()
     tools += ["haproxy"] if kind == "haproxy" else []
     tools += ["dockerd", "docker"] if needs_dockerd() else []
     missing = [t for t in tools if not shutil.which(t, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")]
@@ -210,7 +211,7 @@ def main() -> int:
     root = mail.tempdir()
     keep = bool(os.environ.get("SY_E2E_KEEP"))
     suite = None
-    print(f"# work directory {root}{' (kept)' if keep else ''}; proxy {os.environ.get('SY_E2E_PROXY', 'haproxy')}",
+    print(f"# work directory {root}{' (kept)' if keep else ''}; proxy {proxy_kind()}",
           flush=True)
     try:
         certs = mail.make_certs(root / "certs")

@@ -1,8 +1,8 @@
 """The proxy in front of the mail servers, chosen by SY_E2E_PROXY:
 
   haproxy     HAProxy in `mode tcp` with `send-proxy-v2`: the stand-in that proves the mail side of the suite;
-  switchyard  $SWITCHYARD_BIN with Traefik's flags, routes from the file provider (SY_E2E_PROVIDER=file, default)
-              or from the labels of a container in a real dockerd (SY_E2E_PROVIDER=docker, tests/support/dockerd.py);
+  switchyard  (default) $SWITCHYARD_BIN with Traefik's flags, routes from the labels of containers in a real dockerd
+              (SY_E2E_PROVIDER=docker, default; tests/support/dockerd.py) or from the file provider (=file);
   switchyard-container
               the same binary packaged by docker/build.sh and run as users deploy it: a container in that dockerd,
               host network, docker.sock mounted read-only, routes from labels.
@@ -283,17 +283,26 @@ class Switchyard:
         self.containers = []
 
 
+def proxy_kind() -> str:
+    """The default is the guide as written: switchyard reading the labels of containers in a real dockerd."""
+    return os.environ.get("SY_E2E_PROXY") or "switchyard"
+
+
+def provider_kind() -> str:
+    return os.environ.get("SY_E2E_PROVIDER") or "docker"
+
+
 def make_proxy(root: Path, entrypoints: dict[str, int], routers: list[Router], api_port: int, docker=None):
-    kind = os.environ.get("SY_E2E_PROXY", "haproxy")
+    kind = proxy_kind()
     if kind == "haproxy":
         return HAProxy(root, entrypoints, routers)
     if kind == "switchyard":
-        return Switchyard(root, entrypoints, routers, api_port, os.environ.get("SY_E2E_PROVIDER", "file"), docker)
+        return Switchyard(root, entrypoints, routers, api_port, provider_kind(), docker)
     if kind == "switchyard-container":
         return Switchyard(root, entrypoints, routers, api_port, "docker", docker, in_container=True)
     raise ProxyError(f"SY_E2E_PROXY={kind!r}: expected haproxy, switchyard or switchyard-container")
 
 
 def needs_dockerd() -> bool:
-    kind = os.environ.get("SY_E2E_PROXY", "haproxy")
-    return kind == "switchyard-container" or (kind == "switchyard" and os.environ.get("SY_E2E_PROVIDER") == "docker")
+    kind = proxy_kind()
+    return kind == "switchyard-container" or (kind == "switchyard" and provider_kind() == "docker")
