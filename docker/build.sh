@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Builds the switchyard image without pulling anything: a FROM scratch image around the host's release build.
 #   docker/build.sh [TAG]            default tag switchyard:latest; the docker CLI honours DOCKER_HOST
-#   SWITCHYARD_BIN=path docker/build.sh   package that binary instead of building build-docker/
+#   SWITCHYARD_BIN=path docker/build.sh   package that binary instead of building build-image/
 # Prints the image's size last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tag=${1:-switchyard:latest}
 bin=${SWITCHYARD_BIN:-}
 if [ -z "$bin" ]; then
-  if [ ! -f build-docker/build.ninja ]; then
-    meson setup build-docker -Dbuildtype=release -Db_ndebug=true -Dtests=false -Dprefer_static=true >/dev/null
+  if [ ! -f build-image/build.ninja ]; then
+    meson setup build-image -Dbuildtype=release -Db_ndebug=true -Dtests=false -Dprefer_static=true >/dev/null
   fi
-  ninja -C build-docker src/app/switchyard >/dev/null
-  bin=build-docker/src/app/switchyard
+  ninja -C build-image src/app/switchyard >/dev/null
+  bin=build-image/src/app/switchyard
 fi
 ctx=$(mktemp -d /tmp/sy-image-XXXXXX)
 trap 'rm -rf "$ctx"' EXIT
