@@ -75,7 +75,49 @@ class Dockerd:
         self.log_path = os.path.join(self.dir, "dockerd.log")
 
     # ------------------------------------------------------------------------------------------- daemon life
+    def _clear_stale_containerd(self):
+        """After a crash, the pid file of dockerd's containerd may name a zombie (nobody reaps it in a container
+        whose init does not): dockerd then waits for that "running" containerd until it times out."""
+        pid_file = os.path.join(self.dir, "exec", "containerd", "containerd.pid")
+        try:
+            with open(pid_file) as f:
+                pid = int(f.read().strip() or 0)
+        except (OSError, ValueError):
+            return
+        alive = False
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                alive = f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except (OSError, IndexError):
+            pass
+        if not alive:
+            os.unlink(pid_file)
+
+    def _kill_leftovers(self):
+        """Processes of this daemon that outlived it (containerd, shims, the containers under them): the test's
+        own, found by the temp dir on their command line; children first."""
+        procs = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open("/proc/%s/cmdline" % entry, "rb") as f:
+                    cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+                with open("/proc/%s/stat" % entry) as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            procs[int(entry)] = (ppid, cmdline)
+        roots = [pid for pid, (_, cmd) in procs.items() if self.dir in cmd and pid != os.getpid()]
+        children = [pid for pid, (ppid, _) in procs.items() if ppid in roots]
+        for pid in children + roots:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
     def start_daemon(self):
+        self._clear_stale_containerd()
         cmd = ["dockerd", "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-masq=false",
                "-H", self.endpoint, "--data-root", os.path.join(self.dir, "data"),
                "--exec-root", os.path.join(self.dir, "exec"), "--pidfile", os.path.join(self.dir, "docker.pid")]
@@ -99,7 +141,16 @@ class Dockerd:
         """Stops dockerd (it stops its containers first, as a real shutdown does) and waits for it to exit."""
         if not self.proc or self.proc.poll() is not None:
             return
-        self.proc.send_signal(sig)
+        if sig == signal.SIGKILL:
+            # A crash of the Docker service: dockerd and the containerd it manages (same process group) die at
+            # once, as under systemd's KillMode=control-group; a containerd left behind can make the next dockerd
+            # time out waiting for it. Containers (their shims) keep running.
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                self.proc.kill()
+        else:
+            self.proc.send_signal(sig)
         try:
             self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -130,6 +181,7 @@ class Dockerd:
             except Exception:
                 pass
             self.stop_daemon()
+        self._kill_leftovers()
         self._unmount_all()
         shutil.rmtree(self.dir, ignore_errors=True)
 
