@@ -146,6 +146,8 @@ class Suite:
             proxy.start()
             stack.callback(proxy.close)
             print(f"# guide layout through {proxy.name}", flush=True)
+            if getattr(proxy, "router_container", None):
+                self.check("guide: the image's HEALTHCHECK reports the router healthy", proxy.await_healthy)
             self.protocols("guide:", a)
             self.check(f"guide: submissions-sni HostSNI({A}) reaches server a", self.submission, "submissions-sni",
                        a, True, A)

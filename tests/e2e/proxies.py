@@ -198,10 +198,26 @@ class Switchyard:
             print(f"# image {r.stdout.strip()}", flush=True)
             self.docker._sy_image = image
         gid = os.stat(self.docker.sock).st_gid
+        # The image's HEALTHCHECK runs `switchyard healthcheck` without the router's flags: it finds the ping
+        # entry point through the environment, as Traefik's image does.
         self.router_container = self.docker.docker(
             "run", "-d", "--name", f"switchyard-{self.root.name}", "--network", "host",
             "-v", f"{self.docker.sock}:/var/run/docker.sock:ro", "--group-add", str(gid),
+            "-e", "TRAEFIK_PING=true", "-e", f"TRAEFIK_ENTRYPOINTS_TRAEFIK_ADDRESS=127.0.0.1:{self.api_port}",
             image, *self.args()[1:])
+
+    def await_healthy(self, timeout: float = 60.0) -> None:
+        """The image's HEALTHCHECK must report the router healthy, as `docker ps` shows users."""
+        deadline = time.monotonic() + timeout
+        status = ""
+        while time.monotonic() < deadline:
+            status = self.docker.docker("inspect", "-f", "{{.State.Health.Status}}", self.router_container,
+                                        check=False)
+            if status == "healthy":
+                return
+            time.sleep(0.5)
+        log = self.docker.docker("inspect", "-f", "{{json .State.Health}}", self.router_container, check=False)
+        raise ProxyError(f"container health {status!r} after {timeout:.0f}s: {log}")
 
     def _alive(self) -> bool:
         if self.router_container:
