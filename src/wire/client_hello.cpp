@@ -206,7 +206,8 @@ client_hello_result parse_client_hello(std::span<const std::byte> bytes) noexcep
             uint32_t body_size = 0;
             h.read_u8(msg_type);
             h.read_u24(body_size);
-            if (msg_type != handshake_type_client_hello) return malformed("first handshake message is not a ClientHello");
+            if (msg_type != handshake_type_client_hello)
+                return malformed("first handshake message is not a ClientHello");
             if (body_size + handshake_header_size > max_message_size)
                 return malformed("ClientHello larger than the inspection limit");
             message_size = body_size + handshake_header_size;

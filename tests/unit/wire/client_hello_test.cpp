@@ -141,7 +141,8 @@ TEST_CASE("a minimal ClientHello written out in annotated hex") {
 }
 
 TEST_CASE("first bytes that are not a TLS handshake record are plain TCP") {
-    for (const char* plain : {"EHLO mail.example.com\r\n", "GET / HTTP/1.1\r\n", "a001 LOGIN x y\r\n", "\x17\x03\x03"}) {
+    for (const char* plain :
+         {"EHLO mail.example.com\r\n", "GET / HTTP/1.1\r\n", "a001 LOGIN x y\r\n", "\x17\x03\x03"}) {
         CAPTURE(plain);
         CHECK(parse(text(plain)).state == status::not_tls);
     }

@@ -22,7 +22,10 @@ inline bytes hex(std::string_view annotated) {
             continue;
         }
         if (c == ' ' || c == '\n' || c == '\t' || c == '\r') continue;
-        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        const int v = c >= '0' && c <= '9'   ? c - '0'
+                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                             : -1;
         if (v < 0) throw std::invalid_argument("hex: bad character '" + std::string(1, c) + "'");
         if (high < 0) {
             high = v;

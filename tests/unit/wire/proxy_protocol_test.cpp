@@ -39,7 +39,8 @@ TEST_CASE("PROXY v1 headers that are valid") {
     };
     const std::vector<row> rows = {
         {"PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\n", "192.168.0.1 56324", "192.168.0.11 443"},
-        {"PROXY TCP4 255.255.255.255 255.255.255.255 65535 65535\r\n", "255.255.255.255 65535", "255.255.255.255 65535"},
+        {"PROXY TCP4 255.255.255.255 255.255.255.255 65535 65535\r\n", "255.255.255.255 65535",
+         "255.255.255.255 65535"},
         {"PROXY TCP4 0.0.0.0 10.0.0.1 0 25\r\n", "0.0.0.0 0", "10.0.0.1 25"},
         {"PROXY TCP6 2001:db8::1 ::1 51000 993\r\n", "2001:db8::1 51000", "::1 993"},
         {"PROXY TCP6 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff 65535 65535\r\n",
@@ -105,7 +106,8 @@ TEST_CASE("PROXY v1 headers that are broken are malformed, as HAProxy refuses th
 }
 
 TEST_CASE("PROXY v1: prefixes wait, other protocols are not PROXY") {
-    for (const char* s : {"", "P", "PROXY", "PROXY ", "PROXY TCP4 1.2.3.4", "PROXY UNKNOWN", "PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r"}) {
+    for (const char* s :
+         {"", "P", "PROXY", "PROXY ", "PROXY TCP4 1.2.3.4", "PROXY UNKNOWN", "PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r"}) {
         CAPTURE(s);
         CHECK(parse(text(s)).state == status::need_more);
     }
@@ -191,10 +193,13 @@ TEST_CASE("PROXY v2 headers that are broken are malformed") {
         {"length shorter than the IPv4 block", cat({v2_sig, hex("21 11 00 08  7f 00 00 01  7f 00 00 02")})},
         {"length shorter than the IPv6 block", cat({v2_sig, hex("21 21 00 0c"), bytes(12, std::byte{0})})},
         {"length shorter than the UNIX block", cat({v2_sig, hex("21 31 00 0c"), bytes(12, std::byte{0})})},
-        {"TLV overruns the header", cat({v2_sig, hex("21 11 00 10  7f 00 00 01  7f 00 00 02  30 39 00 19  01 00 05 68")})},
+        {"TLV overruns the header",
+         cat({v2_sig, hex("21 11 00 10  7f 00 00 01  7f 00 00 02  30 39 00 19  01 00 05 68")})},
         {"TLV header cut short", cat({v2_sig, hex("21 11 00 0e  7f 00 00 01  7f 00 00 02  30 39 00 19  01 00")})},
-        {"wrong CRC32c", cat({v2_sig, hex("21 11 00 13  7f 00 00 01  7f 00 00 02  30 39 00 19  03 00 04 94 d4 bb 31")})},
-        {"CRC32c TLV of 3 bytes", cat({v2_sig, hex("21 11 00 12  7f 00 00 01  7f 00 00 02  30 39 00 19  03 00 03 00 00 00")})},
+        {"wrong CRC32c",
+         cat({v2_sig, hex("21 11 00 13  7f 00 00 01  7f 00 00 02  30 39 00 19  03 00 04 94 d4 bb 31")})},
+        {"CRC32c TLV of 3 bytes",
+         cat({v2_sig, hex("21 11 00 12  7f 00 00 01  7f 00 00 02  30 39 00 19  03 00 03 00 00 00")})},
     };
     for (const auto& [what, header] : rows) {
         CAPTURE(what);

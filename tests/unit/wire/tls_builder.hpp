@@ -10,7 +10,9 @@ namespace sy::wire::test {
 
 inline bytes u8(size_t v) { return {static_cast<std::byte>(v)}; }
 inline bytes u16(size_t v) { return {static_cast<std::byte>(v >> 8), static_cast<std::byte>(v)}; }
-inline bytes u24(size_t v) { return {static_cast<std::byte>(v >> 16), static_cast<std::byte>(v >> 8), static_cast<std::byte>(v)}; }
+inline bytes u24(size_t v) {
+    return {static_cast<std::byte>(v >> 16), static_cast<std::byte>(v >> 8), static_cast<std::byte>(v)};
+}
 inline bytes u8_prefixed(const bytes& b) { return cat({u8(b.size()), b}); }
 inline bytes u16_prefixed(const bytes& b) { return cat({u16(b.size()), b}); }
 
