@@ -17,6 +17,7 @@ SY_E2E_ONLY=guide (or proxy-ports) runs one scenario. Exit status 0 only if ever
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from contextlib import ExitStack
@@ -67,21 +68,21 @@ class Suite:
     def smtp(self, ep: str, srv: mail.MailServer) -> None:
         ip, log = self.source(), srv.watch("smtp")
         mc.smtp_swaks_starttls(HOST, self.entrypoints[ep], ip, mail.USER, A)
-        log.wait(rf"postscreen\[\d+\]: CONNECT from \[{ip}\]:\d+")
-        log.wait(rf"smtpd\[\d+\]: \w+: client=\S*\[{ip}\]")
+        log.wait(rf"postscreen\[\d+\]: CONNECT from \[{re.escape(ip)}\]:\d+")
+        log.wait(rf"smtpd\[\d+\]: \w+: client=\S*\[{re.escape(ip)}\]")
 
     def submission(self, ep: str, srv: mail.MailServer, implicit: bool, server_name: str = A) -> None:
         ip, log = self.source(), srv.watch("submission")
         fn = mc.submissions_implicit if implicit else mc.submission_starttls
         fn(HOST, self.entrypoints[ep], ip, self.ca, server_name, mail.USER, mail.PASSWORD, "someone@example.net")
         svc = "submissions" if implicit else "submission"
-        log.wait(rf"postfix/{svc}\S*/smtpd\[\d+\]: \w+: client=\S*\[{ip}\], sasl_method=\w+, "
+        log.wait(rf"postfix/{svc}\S*/smtpd\[\d+\]: \w+: client=\S*\[{re.escape(ip)}\], sasl_method=\w+, "
                  rf"sasl_username={mail.USER}")
 
     def dovecot(self, ep: str, srv: mail.MailServer, client, service: str, server_name: str = A) -> None:
         ip, log = self.source(), srv.watch("imap")
         client(HOST, self.entrypoints[ep], ip, self.ca, server_name, mail.USER, mail.PASSWORD)
-        log.wait(rf"{service}-login: Info: Login: user=<{mail.USER}>, method=\w+, rip={ip}, .*TLS")
+        log.wait(rf"{service}-login: Info: Login: user=<{mail.USER}>, method=\w+, rip={re.escape(ip)}, .*TLS")
 
     def refused(self, srv: mail.MailServer, svc: str, first: bytes) -> None:
         ip = self.source()
@@ -93,7 +94,7 @@ class Suite:
         got = mc.forged_header_greeting(HOST, srv.ports.proxy["imap"], ip, "203.0.113.9")
         if b"* OK" in got:
             raise AssertionError(f"Dovecot greeted a forged PROXY header from {ip}: {got!r}")
-        log.wait(rf"imap-login: Warning: haproxy: Client not trusted \(rip={ip}\)")
+        log.wait(rf"imap-login: Warning: haproxy: Client not trusted \(rip={re.escape(ip)}\)")
         log.absent(r"rip=203\.0\.113\.9")
 
     def forged_to_postfix(self, srv: mail.MailServer) -> None:
@@ -109,11 +110,11 @@ class Suite:
         """Layout proxy-ports: an internal client on the plain port is served and logged under its own address."""
         ip, log = self.source(), srv.watch("imap")
         mc.imap_starttls(HOST, srv.ports.plain["imap"], ip, self.ca, A, mail.USER, mail.PASSWORD)
-        log.wait(rf"imap-login: Info: Login: user=<{mail.USER}>, method=\w+, rip={ip}, .*TLS")
+        log.wait(rf"imap-login: Info: Login: user=<{mail.USER}>, method=\w+, rip={re.escape(ip)}, .*TLS")
         ip, log = self.source(), srv.watch("submission")
         mc.submission_starttls(HOST, srv.ports.plain["submission"], ip, self.ca, A, mail.USER, mail.PASSWORD,
                                "someone@example.net")
-        log.wait(rf"postfix/submission/smtpd\[\d+\]: \w+: client=\S*\[{ip}\], sasl_method=\w+")
+        log.wait(rf"postfix/submission/smtpd\[\d+\]: \w+: client=\S*\[{re.escape(ip)}\], sasl_method=\w+")
 
     # ------------------------------------------------------------------------------------------------- scenarios
     def mail_routers(self, srv: mail.MailServer) -> list[Router]:
