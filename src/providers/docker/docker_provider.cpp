@@ -130,7 +130,8 @@ public:
             auto r = co_await refresh(id);
             if (!r) co_return r.error();
         }
-        options_.host_address = co_await host_gateway_address();
+        host_resolved_ = false;
+        co_await ensure_host_address();
         if (!up_) {
             spdlog::info("docker: connected to {} {} at {} (API {}{}), {} container(s)",
                          version->podman ? "Podman" : "Docker", version->version, client_.endpoint().text,
@@ -165,6 +166,7 @@ public:
                 auto r = co_await refresh(id);
                 if (!r) co_return r.error();
             }
+            co_await ensure_host_address();
             push(newest ? &*newest : nullptr);
         }
     }
@@ -183,6 +185,18 @@ public:
     void close() { client_.close(); }
 
 private:
+    /// Resolves the host-mode address once per session, and only when a host-mode container exists: a lookup
+    /// that has to wait for an unreachable DNS server must not delay every other container's routes.
+    awaitable<void> ensure_host_address() {
+        if (host_resolved_) co_return;
+        for (const auto& [id, c] : containers_)
+            if (c.network_mode == "host") {
+                options_.host_address = co_await host_gateway_address();
+                host_resolved_ = true;
+                co_return;
+            }
+    }
+
     /// Re-inspects one container: 404 means it is gone.
     awaitable<result<void>> refresh(const std::string& id) {
         auto answer = co_await client_.get(prefix_ + "/containers/" + percent_encode(id) + "/json");
@@ -244,6 +258,7 @@ private:
     std::map<std::string, container> containers_;
     std::optional<config::provider_message> last_;
     std::set<std::string> notes_, findings_;
+    bool host_resolved_ = false;
     bool up_ = false;
     bool first_failure_ = true;
 };
