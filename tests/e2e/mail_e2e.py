@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 import traceback
 from contextlib import ExitStack
 from pathlib import Path
@@ -83,6 +84,24 @@ class Suite:
         ip, log = self.source(), srv.watch("imap")
         client(HOST, self.entrypoints[ep], ip, self.ca, server_name, mail.USER, mail.PASSWORD)
         log.wait(rf"{service}-login: Info: Login: user=<{mail.USER}>, method=\w+, rip={re.escape(ip)}, .*TLS")
+
+    def access_logged(self, proxy, ep: str, server_name: str, router: str, client) -> None:
+        """Switchyard only: its TCP access log names the client (from the socket), the router chosen and the SNI."""
+        ip = self.source()
+        client(HOST, self.entrypoints[ep], ip, self.ca, server_name, mail.USER, mail.PASSWORD)
+        deadline = time.monotonic() + 10
+        while True:
+            recs = [r for r in proxy.access_records() if r.get("ClientHost") == ip]
+            if recs:
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no access-log line for client {ip} within 10s")
+            time.sleep(0.1)
+        r = recs[0]
+        if not (r.get("entryPointName") == ep and str(r.get("RouterName", "")).startswith(router + "@")
+                and r.get("TLSServerName") == server_name):
+            raise AssertionError(f"access log: expected entry point {ep}, router {router}@..., SNI {server_name}; "
+                                 f"got {r}")
 
     def refused(self, srv: mail.MailServer, svc: str, first: bytes) -> None:
         ip = self.source()
@@ -157,6 +176,9 @@ class Suite:
             for ep, client, service in (("imaps-sni", mc.imaps, "imap"), ("pop3s-sni", mc.pop3s, "pop3")):
                 self.check(f"guide: {ep} HostSNI({A}) reaches server a", self.dovecot, ep, a, client, service, A)
                 self.check(f"guide: {ep} HostSNI({B}) reaches server b", self.dovecot, ep, b, client, service, B)
+            if hasattr(proxy, "access_records"):
+                self.check("guide: switchyard's access log names client, router and SNI", self.access_logged, proxy,
+                           "imaps-sni", B, "imaps-sni-b", mc.imaps)
             # Straight to the mail server, skipping the proxy: Postfix cannot tell a forged header from a real one,
             # so it is the missing header that gets these refused (Dovecot also checks haproxy_trusted_networks).
             self.check("guide: no PROXY header to postscreen is refused", self.refused, a, "smtp", b"")

@@ -173,7 +173,7 @@ class Switchyard:
         for ep, port in self.entrypoints.items():
             a.append(f"--entryPoints.{ep}.address=127.0.0.1:{port}")
         a += [f"--entryPoints.traefik.address=127.0.0.1:{self.api_port}", "--api.insecure=true", "--ping=true",
-              "--log.level=INFO", "--accesslog=true"]
+              "--log.level=INFO", "--accesslog=true", "--accesslog.format=json"]
         if not self.in_container:
             a.append(f"--accesslog.filepath={self.access_log}")  # in a container: stdout, as users run it
         if self.provider == "file":
@@ -218,6 +218,20 @@ class Switchyard:
             time.sleep(0.5)
         log = self.docker.docker("inspect", "-f", "{{json .State.Health}}", self.router_container, check=False)
         raise ProxyError(f"container health {status!r} after {timeout:.0f}s: {log}")
+
+    def access_records(self) -> list[dict]:
+        """Switchyard's TCP access log (Traefik has none), one JSON object per finished connection."""
+        text = self._output() if self.in_container else (
+            self.access_log.read_text(errors="replace") if self.access_log.exists() else "")
+        out = []
+        for line in text.splitlines():
+            line = line.strip()
+            if line.startswith("{"):
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    pass
+        return out
 
     def _alive(self) -> bool:
         if self.router_container:
