@@ -2,7 +2,8 @@
 // on stdout, so the integration tests can check the provider against a real dockerd before (and besides) the
 // router binary. Flags mirror --providers.docker.*:
 //   docker_watch [--endpoint=URL] [--exposedByDefault=false] [--network=N] [--constraints=EXPR] [--watch=false]
-//                [--useBindPortIP=true] [--allowEmptyServices=true]
+//                [--useBindPortIP=true] [--allowEmptyServices=true] [--tls.ca=F --tls.cert=F --tls.key=F]
+//                [--tls.insecureSkipVerify=true]
 // Each line: {"t_ms": <wall clock ms>, "routers": {name: {rule, service, entryPoints}}, "services": {name: [addr..]},
 //             "findings": [{"name", "error", "message"}]}. Logs go to stderr.
 #include <chrono>
@@ -54,6 +55,10 @@ void print(const sy::config::provider_message& m) {
 int main(int argc, char** argv) {
     sy::config::docker_provider cfg;
     cfg.enabled = true;
+    auto tls = [&]() -> sy::config::docker_tls& {
+        if (!cfg.tls) cfg.tls.emplace();
+        return *cfg.tls;
+    };
     for (int i = 1; i < argc; ++i) {
         std::string_view a = argv[i];
         std::string v;
@@ -64,6 +69,10 @@ int main(int argc, char** argv) {
         else if (flag(a, "--watch", v)) cfg.watch = v == "true";
         else if (flag(a, "--useBindPortIP", v)) cfg.use_bind_port_ip = v == "true";
         else if (flag(a, "--allowEmptyServices", v)) cfg.allow_empty_services = v == "true";
+        else if (flag(a, "--tls.ca", v)) tls().ca = v;
+        else if (flag(a, "--tls.cert", v)) tls().cert = v;
+        else if (flag(a, "--tls.key", v)) tls().key = v;
+        else if (flag(a, "--tls.insecureSkipVerify", v)) tls().insecure_skip_verify = v == "true";
         else {
             std::cerr << "docker_watch: unknown argument " << a << "\n";
             return 2;
