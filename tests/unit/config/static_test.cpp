@@ -286,3 +286,15 @@ TEST_CASE("help lists the supported keys") {
                             "--core.defaultRuleSyntax", "--core.threads", "--metrics.prometheus"})
         CHECK(h.find(key) != std::string::npos);
 }
+
+TEST_CASE("environment: a bare section enables it, SWITCHYARD_ wins over TRAEFIK_, names are lower case") {
+    auto r = static_from_env({{"TRAEFIK_PROVIDERS_DOCKER", "true"},
+                              {"TRAEFIK_ENTRYPOINTS_MAIL_IN_ADDRESS", ":2525"},
+                              {"TRAEFIK_LOG_LEVEL", "INFO"},
+                              {"SWITCHYARD_LOG_LEVEL", "DEBUG"},
+                              {"TRAEFIK_SOMETHING_ELSE", "not ours"}});
+    REQUIRE(r);
+    CHECK(r->docker.enabled);
+    CHECK(r->entry_points.at("mail_in").listen.port == 2525);
+    CHECK(r->log.level == "DEBUG");
+}
