@@ -95,6 +95,16 @@ class Watch:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait(timeout=10)
+        # Under ASan/UBSan (the sanitizer build runs these tests too) a report means a bug, even if all else passed.
+        deadline = time.monotonic() + 5
+        while self.proc.stderr and not self.proc.stderr.closed and time.monotonic() < deadline:
+            try:
+                line = self.log.get(timeout=0.2)
+            except queue.Empty:
+                break
+        reports = [l for l in self.log_lines if "AddressSanitizer" in l or "LeakSanitizer" in l or "runtime error:" in l]
+        h.check(not reports, "sanitizer report from docker_watch:\n" + "\n".join(self.log_lines[-40:]))
 
 
 def tcp_labels(router, port, entrypoint="smtp", extra=None):
