@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <vector>
 
 #include "api/routes.hpp"
 
@@ -140,6 +141,11 @@ void api_server::start() {
                                      "\": " + ec.message());
         };
         acceptor->open(endpoint.protocol(), ec);
+        if (ec && ep.listen.host.empty()) {
+            // ":8080" on a host without IPv6: all IPv4 interfaces, as Go's listener falls back to.
+            endpoint = tcp::endpoint(net::ip::address_v4::any(), ep.listen.port);
+            acceptor->open(endpoint.protocol(), ec);
+        }
         if (ec) fail("open");
         if (endpoint.address().is_v6() && ep.listen.host.empty()) acceptor->set_option(net::ip::v6_only(false), ec);
         acceptor->set_option(net::socket_base::reuse_address(true), ec);
