@@ -28,7 +28,7 @@ namespace sy::aggregator {
 /// mail server after its dependencies), and during that delay new clients are refused. A 200 ms window keeps that
 /// delay under a quarter second while capping rebuilds at 5 per second (under 15 % of the control thread even at
 /// 1000 routers). So a shorter default serves users better; 200 ms is what we recommend. The default itself lives
-/// in config/static_config.hpp (Traefik's 2 s, kept for drop-in compatibility until the lead decides).
+/// in config/static_config.hpp: 200 ms.
 ///
 /// Not thread-safe: call push() on `executor` (the control io_context), where `on_change` also runs.
 /// Destroying the aggregator cancels a pending trailing update.

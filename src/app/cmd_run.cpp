@@ -89,8 +89,10 @@ int cmd_run(int argc, char** argv) {
     }
     const config::static_config statics = std::move(*loaded);
     config::apply_logging(statics.log);
+    spdlog::info("static configuration from {}", statics.loaded_from);
+    for (const auto& w : statics.warnings) spdlog::warn("{}", w);
     for (const auto& key : statics.ignored_keys)
-        spdlog::warn("{}: ignored (it concerns Traefik's HTTP routing; Switchyard routes TCP only)", key);
+        spdlog::warn("{}: ignored (a Traefik setting Switchyard does not use: it routes TCP only)", key);
 
     telemetry::registry counters;
     std::unique_ptr<telemetry::access_log> access;
@@ -98,6 +100,8 @@ int cmd_run(int argc, char** argv) {
         access = telemetry::make_access_log(statics.access_log.file_path, statics.access_log.format);
 
     net::io_context control{1};
+    // Before any port is bound: a SIGTERM that arrives as soon as a port answers must stop us cleanly.
+    net::signal_set stop_signals(control, SIGINT, SIGTERM);
     forwarder::server forward(statics, counters, access.get());
     api::api_server api(control.get_executor(), statics, counters);
     forward.start();
@@ -127,7 +131,6 @@ int cmd_run(int argc, char** argv) {
         net::co_spawn(control, providers::run_docker_provider(statics.docker, sink), net::detached);
 
     std::thread stopper;
-    net::signal_set stop_signals(control, SIGINT, SIGTERM);
     stop_signals.async_wait([&](boost::system::error_code ec, int sig) {
         if (ec) return;
         spdlog::info("signal {}: stopping (grace {}s)", sig,

@@ -137,7 +137,7 @@ const type_desc& build_static_schema() {
         field{"docker", &docker_schema(), member_access(&static_config::docker), "enable the Docker provider"},
         field{"file", &file, member_access(&static_config::file), "enable the file provider"},
         leaf("providersThrottleDuration", &static_config::providers_throttle_duration,
-             "wait this long for more provider changes before applying them (2s)"),
+             "wait this long for more provider changes before applying them (200ms; Traefik: 2s)"),
     };
     for (const char* other : {"swarm", "kubernetesCRD", "kubernetesIngress", "kubernetesGateway", "consul",
                               "consulCatalog", "nomad", "ecs", "etcd", "redis", "zooKeeper", "http", "rest", "plugin",
