@@ -188,8 +188,10 @@ container_share container_to_config(const container& c, const build_options& opt
     // Traefik's BuildTCPRouterConfiguration: a router without a service takes the container's only one.
     for (auto& [name, r] : share.config.routers) {
         if (r.rule.empty()) {
+            // A named copy: clang 14 refuses to capture a structured binding in a lambda.
+            const std::string& router_name = name;
             bool reported = std::any_of(share.findings.begin(), share.findings.end(), [&](const auto& f) {
-                return f.element == kind::router && f.name == name && f.is_error;
+                return f.element == kind::router && f.name == router_name && f.is_error;
             });
             // Traefik drops such a router with a log line only ("Empty rule").
             if (!reported)
