@@ -86,6 +86,196 @@ bool trusted_peer(const config::entry_point_proxy_protocol& pp, const ip_address
 
 }  // namespace
 
+/// Everything one connection needs after it is established, kept in the session's frame; the routing step's
+/// own state (ClientHello, PROXY header, dial) lives in establish()'s frame and is freed before the relay starts,
+/// so an idle connection does not carry it.
+struct connection {
+    connection(worker& wk, listener& lk, tcp_socket& cl, tcp_socket& be, connection_scope& sc)
+        : w(wk), l(lk), client(cl), backend(be), scope(sc) {}
+
+    worker& w;
+    listener& l;
+    tcp_socket& client;
+    tcp_socket& backend;
+    connection_scope& scope;
+    const runtime::entry_point_table* table = nullptr;
+    tcp::endpoint peer;
+    wire::endpoint source;
+    wire::endpoint destination;
+    std::string_view end = "closed";
+    const runtime::route* route = nullptr;
+    const runtime::service_plan* service = nullptr;
+    const runtime::service_plan* leaf = nullptr;
+    const runtime::server_plan* server = nullptr;
+    std::string sni;
+    in_flight_slots slots;
+    uint64_t first_bytes = 0;  ///< read before routing, forwarded with the PROXY header
+    bool established = false;
+};
+
+/// From accept to a backend that has received the PROXY header and the client's first bytes; on any refusal or
+/// failure, `c.end` says why and `c.established` stays false.
+awaitable<void> establish(connection& c) {
+    auto& client = c.client;
+    auto& backend = c.backend;
+    auto& l = c.l;
+    auto& w = c.w;
+    auto& scope = c.scope;
+    auto& source = c.source;
+    auto& destination = c.destination;
+    auto& sni = c.sni;
+    auto& end = c.end;
+    auto& route = c.route;
+    auto& leaf = c.leaf;
+    auto& server = c.server;
+    auto& slots = c.slots;
+    const auto& peer = c.peer;
+    const auto* table = c.table;
+    const auto& ep = *l.config;
+    auto& pool = w.pool();
+    prefix pre;
+    error_code ec;
+
+    client.non_blocking(true, ec);
+    tune_socket(client, listener_keep_alive);
+    if (!table || (table->tls_routes.empty() && table->tcp_routes.empty())) {
+        // Nothing could match whatever the client sends: close now rather than after readTimeout.
+        end = "no_route";
+        bump(l.refusals ? &l.refusals->no_route : nullptr);
+        spdlog::debug("entryPoint \"{}\": no routes yet, closing {}", l.name, format_endpoint(source));
+        co_return;
+    }
+    const auto read_deadline = deadline_after(ep.read_timeout);
+    // Routers that cannot use a ClientHello, and entrypoints that mix TLS with a catch-all, must not make a
+    // server-first client wait long: they are decided after server_first_wait of silence.
+    const bool server_first = table->decides_without_bytes || table->mixed;
+    bool silent = false;
+
+    if (ep.proxy_protocol) {
+        const bool trusted = trusted_peer(*ep.proxy_protocol, peer.address());
+        auto first_by = server_first ? deadline_after(ep.server_first_wait) : read_deadline;
+        auto p = co_await read_proxy_header(client, pre, pool, first_by, read_deadline);
+        using k = proxy_in::kind;
+        if (p.state == k::header && !trusted) {
+            // Deliberate difference from Traefik, which strips and ignores an untrusted sender's header: a
+            // header from a peer outside trustedIPs is a spoofing attempt or a misconfigured balancer; either
+            // way nothing it says is believed, and the connection is refused so the mistake is seen.
+            end = "untrusted_proxy";
+            bump(l.refusals ? &l.refusals->untrusted_proxy : nullptr);
+            spdlog::warn("entryPoint \"{}\": PROXY header from {} refused: not in proxyProtocol.trustedIPs",
+                         l.name, format_endpoint(source));
+            co_return;
+        }
+        if (p.state == k::header && p.source) {
+            source = {unmap(p.source->address), p.source->port};
+            if (p.destination) destination = {unmap(p.destination->address), p.destination->port};
+        } else if (p.state == k::malformed) {
+            end = "malformed_proxy";
+            spdlog::debug("entryPoint \"{}\": broken PROXY header from {}: {}", l.name, format_endpoint(source),
+                          p.why);
+            co_return;
+        } else if (p.state == k::timeout) {
+            end = "peek_timeout";
+            co_return;
+        } else if (p.state == k::closed) {
+            end = "closed";
+            co_return;
+        }
+        silent = p.state == k::none && pre.size() == 0 && server_first;
+    }
+
+    rules::conn_facts facts;
+    facts.client_ip = source.address;
+    hello h;
+    if (!table->decides_without_bytes && !(silent && table->mixed)) {
+        // Traefik waits for the ClientHello here until readTimeout, which hangs a server-first protocol that
+        // shares the entrypoint with TLS routers; we route a client that is still silent after
+        // server_first_wait as non-TLS (issue 6).
+        auto first_by = table->mixed ? deadline_after(ep.server_first_wait) : read_deadline;
+        h = co_await read_client_hello(client, pre, pool, first_by, read_deadline);
+        using k = hello::kind;
+        if (h.state == k::timeout) {
+            end = "peek_timeout";
+            co_return;
+        }
+        if (h.state == k::closed) {
+            end = "closed";
+            co_return;
+        }
+        if (h.state == k::malformed) {
+            // As Traefik: a broken ClientHello is closed, without an error-level log.
+            end = "malformed_tls";
+            spdlog::debug("entryPoint \"{}\": broken ClientHello from {}: {}", l.name, format_endpoint(source),
+                          h.why);
+            co_return;
+        }
+        if (h.state == k::tls) {
+            facts.tls = true;
+            sni = h.sni;
+            facts.sni = sni;
+            facts.alpn = h.alpn;
+        }
+    }
+    route = match_route(*table, facts);
+    if (!route) {
+        end = "no_route";
+        bump(l.refusals ? &l.refusals->no_route : nullptr);
+        spdlog::debug("entryPoint \"{}\": no router matches {} (tls={}, sni=\"{}\")", l.name,
+                      format_endpoint(source), facts.tls, sni);
+        co_return;
+    }
+    scope.open(1, route->counters);
+
+    switch (apply_middlewares(*route, source.address, slots)) {
+    case gate_verdict::pass: break;
+    case gate_verdict::refused_allow_list:
+        end = "refused_allow_list";
+        bump(l.refusals ? &l.refusals->allow_list : nullptr);
+        spdlog::debug("router \"{}\": {} refused by ipAllowList", route->router, format_endpoint(source));
+        break;
+    case gate_verdict::refused_in_flight:
+        end = "refused_in_flight";
+        bump(l.refusals ? &l.refusals->in_flight : nullptr);
+        spdlog::debug("router \"{}\": {} refused by inFlightConn", route->router, format_endpoint(source));
+        break;
+    }
+    if (end != "closed") co_return;
+
+    c.service = route->service.get();
+    const runtime::service_plan* service = c.service;
+    server = service ? service->pick() : nullptr;
+    if (!server) {
+        // As Traefik (errNoServersInPool): accepted, then closed at once.
+        end = "no_server";
+        co_return;
+    }
+    leaf = owner_of(*service, server);
+    if (!leaf) leaf = service;
+    scope.open(2, service->counters);
+
+    auto d = co_await dial(backend, *server, leaf->dial_timeout);
+    if (d.state != dial_outcome::kind::connected) {
+        const bool timed_out = d.state == dial_outcome::kind::timeout;
+        end = timed_out ? "dial_timeout" : "dial_failed";
+        if (server->counters) bump(timed_out ? &server->counters->connect_timeouts : &server->counters->connect_failures);
+        spdlog::warn("router \"{}\": cannot reach {} of service \"{}\" for {}: {}", route->router,
+                     server->address, leaf->name, format_endpoint(source), d.why);
+        co_return;
+    }
+    backend.non_blocking(true, ec);
+    tune_socket(backend, leaf->dial_keep_alive);
+
+    const int version = leaf->proxy_protocol_version;
+    c.first_bytes = pre.size();
+    if (auto wec = co_await send_preamble(backend, version, source, destination, pre)) {
+        end = "reset";
+        co_return;
+    }
+    if ((version == 1 || version == 2) && server->counters) bump(&server->counters->proxy_headers_sent);
+
+    c.established = true;
+}
+
 awaitable<void> serve_connection(tcp_socket client, worker& w, listener& l) {
     const auto started_wall = system_clock::now();
     const auto started = steady_clock::now();
@@ -93,191 +283,45 @@ awaitable<void> serve_connection(tcp_socket client, worker& w, listener& l) {
     connection_scope scope(w, client, backend);
     // A connection keeps the snapshot it started with: routes removed later stay valid while it lives.
     const std::shared_ptr<const runtime::snapshot> snap = w.snapshot();
-    const runtime::entry_point_table* table = snap ? l.table : nullptr;
-    const config::entry_point& ep = *l.config;
     scope.open(0, l.counters);
-
-    std::string_view end = "closed";
-    const runtime::route* route = nullptr;
-    const runtime::service_plan* leaf = nullptr;
-    const runtime::server_plan* server = nullptr;
-    std::string sni;
+    connection c(w, l, client, backend, scope);
+    c.table = snap ? l.table : nullptr;
     relay_result moved;
 
     error_code ec;
-    const auto peer = client.remote_endpoint(ec);
+    c.peer = client.remote_endpoint(ec);
     const auto local = ec ? tcp::endpoint() : client.local_endpoint(ec);
-    wire::endpoint source{unmap(peer.address()), peer.port()};
-    wire::endpoint destination{unmap(local.address()), local.port()};
-    auto& pool = w.pool();
-    prefix pre;
-
-    // Every early ending sets `end` and leaves the block; the record below is written for all of them.
-    do {
-        if (ec) {
-            end = "reset";
-            break;
+    c.source = {unmap(c.peer.address()), c.peer.port()};
+    c.destination = {unmap(local.address()), local.port()};
+    if (ec) {
+        c.end = "reset";
+    } else {
+        co_await establish(c);
+    }
+    if (c.established) {
+        std::array<telemetry::traffic_counters*, 4> counters{l.counters, c.route->counters, c.service->counters,
+                                                            c.leaf != c.service ? c.leaf->counters : nullptr};
+        for (auto* counter : counters) {
+            if (counter) counter->bytes_in.fetch_add(c.first_bytes, std::memory_order_relaxed);
         }
-        client.non_blocking(true, ec);
-        tune_socket(client, listener_keep_alive);
-        if (!table || (table->tls_routes.empty() && table->tcp_routes.empty())) {
-            // Nothing could match whatever the client sends: close now rather than after readTimeout.
-            end = "no_route";
-            bump(l.refusals ? &l.refusals->no_route : nullptr);
-            spdlog::debug("entryPoint \"{}\": no routes yet, closing {}", l.name, format_endpoint(source));
-            break;
-        }
-        const auto read_deadline = deadline_after(ep.read_timeout);
-        // Routers that cannot use a ClientHello, and entrypoints that mix TLS with a catch-all, must not make a
-        // server-first client wait long: they are decided after server_first_wait of silence.
-        const bool server_first = table->decides_without_bytes || table->mixed;
-        bool silent = false;
-
-        if (ep.proxy_protocol) {
-            const bool trusted = trusted_peer(*ep.proxy_protocol, peer.address());
-            auto first_by = server_first ? deadline_after(ep.server_first_wait) : read_deadline;
-            auto p = co_await read_proxy_header(client, pre, pool, first_by, read_deadline);
-            using k = proxy_in::kind;
-            if (p.state == k::header && !trusted) {
-                // Deliberate difference from Traefik, which strips and ignores an untrusted sender's header: a
-                // header from a peer outside trustedIPs is a spoofing attempt or a misconfigured balancer; either
-                // way nothing it says is believed, and the connection is refused so the mistake is seen.
-                end = "untrusted_proxy";
-                bump(l.refusals ? &l.refusals->untrusted_proxy : nullptr);
-                spdlog::warn("entryPoint \"{}\": PROXY header from {} refused: not in proxyProtocol.trustedIPs",
-                             l.name, format_endpoint(source));
-                break;
-            }
-            if (p.state == k::header && p.source) {
-                source = {unmap(p.source->address), p.source->port};
-                if (p.destination) destination = {unmap(p.destination->address), p.destination->port};
-            } else if (p.state == k::malformed) {
-                end = "malformed_proxy";
-                spdlog::debug("entryPoint \"{}\": broken PROXY header from {}: {}", l.name, format_endpoint(source),
-                              p.why);
-                break;
-            } else if (p.state == k::timeout) {
-                end = "peek_timeout";
-                break;
-            } else if (p.state == k::closed) {
-                end = "closed";
-                break;
-            }
-            silent = p.state == k::none && pre.size() == 0 && server_first;
-        }
-
-        rules::conn_facts facts;
-        facts.client_ip = source.address;
-        hello h;
-        if (!table->decides_without_bytes && !(silent && table->mixed)) {
-            // Traefik waits for the ClientHello here until readTimeout, which hangs a server-first protocol that
-            // shares the entrypoint with TLS routers; we route a client that is still silent after
-            // server_first_wait as non-TLS (issue 6).
-            auto first_by = table->mixed ? deadline_after(ep.server_first_wait) : read_deadline;
-            h = co_await read_client_hello(client, pre, pool, first_by, read_deadline);
-            using k = hello::kind;
-            if (h.state == k::timeout) {
-                end = "peek_timeout";
-                break;
-            }
-            if (h.state == k::closed) {
-                end = "closed";
-                break;
-            }
-            if (h.state == k::malformed) {
-                // As Traefik: a broken ClientHello is closed, without an error-level log.
-                end = "malformed_tls";
-                spdlog::debug("entryPoint \"{}\": broken ClientHello from {}: {}", l.name, format_endpoint(source),
-                              h.why);
-                break;
-            }
-            if (h.state == k::tls) {
-                facts.tls = true;
-                sni = h.sni;
-                facts.sni = sni;
-                facts.alpn = h.alpn;
-            }
-        }
-        route = match_route(*table, facts);
-        if (!route) {
-            end = "no_route";
-            bump(l.refusals ? &l.refusals->no_route : nullptr);
-            spdlog::debug("entryPoint \"{}\": no router matches {} (tls={}, sni=\"{}\")", l.name,
-                          format_endpoint(source), facts.tls, sni);
-            break;
-        }
-        scope.open(1, route->counters);
-
-        in_flight_slots slots;
-        switch (apply_middlewares(*route, source.address, slots)) {
-        case gate_verdict::pass: break;
-        case gate_verdict::refused_allow_list:
-            end = "refused_allow_list";
-            bump(l.refusals ? &l.refusals->allow_list : nullptr);
-            spdlog::debug("router \"{}\": {} refused by ipAllowList", route->router, format_endpoint(source));
-            break;
-        case gate_verdict::refused_in_flight:
-            end = "refused_in_flight";
-            bump(l.refusals ? &l.refusals->in_flight : nullptr);
-            spdlog::debug("router \"{}\": {} refused by inFlightConn", route->router, format_endpoint(source));
-            break;
-        }
-        if (end != "closed") break;
-
-        const runtime::service_plan* service = route->service.get();
-        server = service ? service->pick() : nullptr;
-        if (!server) {
-            // As Traefik (errNoServersInPool): accepted, then closed at once.
-            end = "no_server";
-            break;
-        }
-        leaf = owner_of(*service, server);
-        if (!leaf) leaf = service;
-        scope.open(2, service->counters);
-
-        auto d = co_await dial(backend, *server, leaf->dial_timeout);
-        if (d.state != dial_outcome::kind::connected) {
-            const bool timed_out = d.state == dial_outcome::kind::timeout;
-            end = timed_out ? "dial_timeout" : "dial_failed";
-            if (server->counters) bump(timed_out ? &server->counters->connect_timeouts : &server->counters->connect_failures);
-            spdlog::warn("router \"{}\": cannot reach {} of service \"{}\" for {}: {}", route->router,
-                         server->address, leaf->name, format_endpoint(source), d.why);
-            break;
-        }
-        backend.non_blocking(true, ec);
-        tune_socket(backend, leaf->dial_keep_alive);
-
-        const int version = leaf->proxy_protocol_version;
-        const uint64_t first_bytes = pre.size();
-        if (auto wec = co_await send_preamble(backend, version, source, destination, pre)) {
-            end = "reset";
-            break;
-        }
-        if ((version == 1 || version == 2) && server->counters) bump(&server->counters->proxy_headers_sent);
-
-        std::array<telemetry::traffic_counters*, 4> counters{l.counters, route->counters, service->counters,
-                                                            leaf != service ? leaf->counters : nullptr};
-        for (auto* c : counters) {
-            if (c) c->bytes_in.fetch_add(first_bytes, std::memory_order_relaxed);
-        }
-        moved = co_await relay(client, backend, leaf->termination_delay, pool, counters);
-        moved.bytes_in += first_bytes;
-        end = moved.reset ? "reset" : (moved.cut && w.shared().stopping.load()) ? "shutdown" : "closed";
-    } while (false);
+        moved = co_await relay(client, backend, c.leaf->termination_delay, w.pool(), counters);
+        moved.bytes_in += c.first_bytes;
+        c.end = moved.reset ? "reset" : (moved.cut && w.shared().stopping.load()) ? "shutdown" : "closed";
+    }
 
     if (auto* log = w.shared().access_log) {
         telemetry::access_record r;
         r.start = started_wall;
         r.duration = steady_clock::now() - started;
-        r.client = format_endpoint(source);
+        r.client = format_endpoint(c.source);
         r.entry_point = l.name;
-        if (route) r.router = route->router;
-        if (leaf) r.service = leaf->name;
-        if (server) r.server = server->address;
-        r.sni = sni;
+        if (c.route) r.router = c.route->router;
+        if (c.leaf) r.service = c.leaf->name;
+        if (c.server) r.server = c.server->address;
+        r.sni = c.sni;
         r.bytes_in = moved.bytes_in;
         r.bytes_out = moved.bytes_out;
-        r.end = std::string(end);
+        r.end = std::string(c.end);
         log->write(r);
     }
     error_code ignored;
