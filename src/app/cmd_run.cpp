@@ -97,7 +97,8 @@ int cmd_run(int argc, char** argv) {
     telemetry::registry counters;
     std::unique_ptr<telemetry::access_log> access;
     if (statics.access_log.enabled)
-        access = telemetry::make_access_log(statics.access_log.file_path, statics.access_log.format);
+        access = telemetry::make_access_log(statics.access_log.file_path, statics.access_log.format,
+                                              statics.access_log.buffering_size);
 
     net::io_context control{1};
     // Before any port is bound: a SIGTERM that arrives as soon as a port answers must stop us cleanly.
