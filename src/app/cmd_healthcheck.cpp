@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <string>
 #include <string_view>
@@ -53,10 +54,25 @@ std::string status_of(const std::string& line) {
     return line.substr(sp + 1, end - sp - 1);
 }
 
+/// In a container the router is PID 1 and its flags are in the compose `command:`, which a HEALTHCHECK does not
+/// see. Traefik's healthcheck needs the flags repeated; here, when none are given and PID 1 is switchyard itself
+/// running the router, its command line is read back, so `HEALTHCHECK ["/switchyard","healthcheck"]` just works.
+std::vector<std::string> router_args_of_pid1() {
+    std::ifstream in("/proc/1/cmdline", std::ios::binary);
+    std::vector<std::string> argv;
+    for (std::string arg; std::getline(in, arg, '\0');) argv.push_back(arg);
+    if (argv.empty()) return {};
+    const std::string& exe = argv.front();
+    const bool is_switchyard = exe == "switchyard" || exe.ends_with("/switchyard");
+    if (!is_switchyard || (argv.size() > 1 && !argv[1].starts_with("-"))) return {};  // a sub-command, not the router
+    return {argv.begin() + 1, argv.end()};
+}
+
 }  // namespace
 
 int cmd_healthcheck(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) args = router_args_of_pid1();
     auto statics = config::load_static(args, environment());
     if (!statics) {
         std::printf("Error calling healthcheck: %s\n", statics.error().to_string().c_str());

@@ -198,12 +198,11 @@ class Switchyard:
             print(f"# image {r.stdout.strip()}", flush=True)
             self.docker._sy_image = image
         gid = os.stat(self.docker.sock).st_gid
-        # The image's HEALTHCHECK runs `switchyard healthcheck` without the router's flags: it finds the ping
-        # entry point through the environment, as Traefik's image does.
+        # The image's HEALTHCHECK runs `switchyard healthcheck` with no flags: it reads the router's own (PID 1's)
+        # command line, so nothing is repeated in the environment (Traefik's image needs that).
         self.router_container = self.docker.docker(
             "run", "-d", "--name", f"switchyard-{self.root.name}", "--network", "host",
             "-v", f"{self.docker.sock}:/var/run/docker.sock:ro", "--group-add", str(gid),
-            "-e", "TRAEFIK_PING=true", "-e", f"TRAEFIK_ENTRYPOINTS_TRAEFIK_ADDRESS=127.0.0.1:{self.api_port}",
             image, *self.args()[1:])
 
     def await_healthy(self, timeout: float = 60.0) -> None:
