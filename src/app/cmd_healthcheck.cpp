@@ -18,26 +18,15 @@
 
 #include "api/routes.hpp"
 #include "app/commands.hpp"
+#include "app/environment.hpp"
 #include "base/address.hpp"
 #include "config/load_static.hpp"
-
-extern char** environ;
 
 namespace sy::app {
 namespace {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-
-std::map<std::string, std::string> environment() {
-    std::map<std::string, std::string> env;
-    for (char** e = environ; e && *e; ++e) {
-        std::string_view kv = *e;
-        auto eq = kv.find('=');
-        if (eq != std::string_view::npos) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
-    }
-    return env;
-}
 
 /// An entrypoint that listens everywhere is reached on loopback (Go dials ":8080" as localhost).
 std::string dial_host(const std::string& host) {
@@ -73,7 +62,7 @@ std::vector<std::string> router_args_of_pid1() {
 int cmd_healthcheck(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) args = router_args_of_pid1();
-    auto statics = config::load_static(args, environment());
+    auto statics = config::load_static(args, process_environment());
     if (!statics) {
         std::printf("Error calling healthcheck: %s\n", statics.error().to_string().c_str());
         return 1;

@@ -18,6 +18,7 @@
 #include "aggregator/throttle.hpp"
 #include "api/server.hpp"
 #include "app/commands.hpp"
+#include "app/environment.hpp"
 #include "config/load_static.hpp"
 #include "config/logging.hpp"
 #include "forwarder/server.hpp"
@@ -26,22 +27,10 @@
 #include "runtime/build.hpp"
 #include "telemetry/access_log.hpp"
 
-extern char** environ;
-
 namespace sy::app {
 namespace {
 
 namespace net = boost::asio;
-
-std::map<std::string, std::string> environment() {
-    std::map<std::string, std::string> env;
-    for (char** e = environ; e && *e; ++e) {
-        std::string kv(*e);
-        auto eq = kv.find('=');
-        if (eq != std::string::npos) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
-    }
-    return env;
-}
 
 /// One line per element that is not enabled, so a label mistake is visible in the log, not only in the API
 /// (Traefik logs most of these at debug level or not at all).
@@ -82,7 +71,7 @@ int cmd_run(int argc, char** argv) {
             return 0;
         }
     }
-    auto loaded = config::load_static(args, environment());
+    auto loaded = config::load_static(args, process_environment());
     if (!loaded) {
         std::fprintf(stderr, "switchyard: %s\n", loaded.error().to_string().c_str());
         return 1;
