@@ -24,6 +24,15 @@ else
   run build --no-suite bench
 fi
 run build-asan --suite unit --suite integration --logbase asan
+# The libFuzzer targets, briefly (clang; they also replay their corpora in the unit suite above).
+rm -f build/fuzz.status
+if [ -z "$suites" ] && command -v clang++ >/dev/null; then
+  if FUZZ_BUILD_DIR="$PWD/build-fuzz" tests/fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-5}" >build/fuzz.log 2>&1; then
+    echo OK >build/fuzz.status
+  else
+    echo FAIL >build/fuzz.status; status=1; tail -20 build/fuzz.log
+  fi
+fi
 python3 - "$@" <<'PY'
 import json, pathlib
 passed = failed = 0
@@ -38,6 +47,13 @@ for log in ["build/meson-logs/testlog.json", "build-asan/meson-logs/asan.json"]:
         elif r["result"] != "SKIP":
             failed += 1
             print("FAILED:", log.split("/")[0], r["name"])
+fuzz = pathlib.Path("build/fuzz.status")
+if fuzz.exists():
+    if fuzz.read_text().strip() == "OK":
+        passed += 1
+    else:
+        failed += 1
+        print("FAILED: libFuzzer targets (build/fuzz.log)")
 print(f"{passed} passed, {failed} failed")
 PY
 exit $status

@@ -75,6 +75,24 @@ void surprising_middleware(const decoder::node& m, std::vector<element_finding>&
         findings.push_back({kind::middleware, m.name, false, "ipWhiteList is deprecated: use ipAllowList"});
 }
 
+/// An element whose every label was refused still gets an (empty) entry, so that the runtime builder can show it
+/// disabled with its errors instead of the error pointing at nothing (found by fuzzing: `has_tcp` with no element).
+template <class M>
+void keep_named(M& elements, const std::string& name) {
+    for (const auto& [existing, _] : elements)
+        if (iequals(existing, name)) return;  // names merge case-insensitively, as Traefik's label keys do
+    elements.emplace(name, typename M::mapped_type{});
+}
+
+void keep_elements_with_errors(container_labels& out) {
+    for (const auto& f : out.findings) {
+        if (!f.is_error || f.name.empty()) continue;
+        if (f.element == kind::router) keep_named(out.config.routers, f.name);
+        if (f.element == kind::service) keep_named(out.config.services, f.name);
+        if (f.element == kind::middleware) keep_named(out.config.middlewares, f.name);
+    }
+}
+
 }  // namespace
 
 container_labels decode_labels(const std::map<std::string, std::string>& labels) {
@@ -174,6 +192,7 @@ container_labels decode_labels(const std::map<std::string, std::string>& labels)
                  where + ": unknown key" + (best.empty() ? "" : "; did you mean traefik.tcp." + best + "?")});
         }
     }
+    keep_elements_with_errors(out);
     return out;
 }
 
