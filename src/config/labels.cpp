@@ -193,6 +193,9 @@ container_labels decode_labels(const std::map<std::string, std::string>& labels)
         }
     }
     keep_elements_with_errors(out);
+    // Traefik's trigger for the TCP defaults is a decoded TCP router or service, not any key under traefik.tcp:
+    // a label that names no element (`traefik.tcp.services[0]`) is an error of its own and creates nothing.
+    out.has_tcp = !out.config.routers.empty() || !out.config.services.empty();
     return out;
 }
 
