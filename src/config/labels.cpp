@@ -30,7 +30,8 @@ std::optional<bool> parse_go_bool(std::string_view v) {
 /// The element a label belongs to, from its segments (traefik.tcp.<routers>.<name>...), for findings about keys
 /// that never reach the binder.
 std::pair<kind, std::string> owner_of(const std::vector<std::string>& segs) {
-    if (segs.size() >= 4) {
+    // A list index where a name belongs (`services[0]`) names no element.
+    if (segs.size() >= 4 && !segs[3].starts_with('[')) {
         if (iequals(segs[2], "routers")) return {kind::router, segs[3]};
         if (iequals(segs[2], "services")) return {kind::service, segs[3]};
         if (iequals(segs[2], "middlewares")) return {kind::middleware, segs[3]};
