@@ -5,10 +5,40 @@
 #include <stdexcept>
 #include <thread>
 
+#include <boost/asio/io_context.hpp>
+
 #include "forwarder/listen_address.hpp"
+#include "forwarder/net.hpp"
 #include "forwarder/worker.hpp"
 
 namespace sy::forwarder {
+
+namespace {
+
+// SO_REUSEPORT (one acceptor per worker) would also let a second switchyard process, or anything else that sets it,
+// bind the same port silently, and the kernel would then split connections between the two. A probe bound WITHOUT
+// SO_REUSEPORT fails with "address already in use" while any other socket holds the port, so start-up names the
+// entrypoint instead. The probe is closed before the workers bind: another process could take the port in that small
+// window, which is accepted (it needs SO_REUSEPORT and exact timing; the probe only catches the ordinary mistake).
+// Traefik does not set SO_REUSEPORT, so it gets this error from the kernel for free.
+void probe_exclusive(const std::string& name, const config::entry_point& ep, const tcp::endpoint& where,
+                     bool dual_stack) {
+    if (where.port() == 0) return;  // an ephemeral port cannot collide
+    net::io_context io;
+    tcp::acceptor probe(io);
+    error_code ec;
+    probe.open(where.protocol(), ec);
+    if (!ec && where.address().is_v6()) probe.set_option(net::ip::v6_only(!dual_stack), ec);
+    // SO_REUSEADDR still lets a restart bind over connections left in TIME_WAIT; it does not allow a second listener.
+    if (!ec) probe.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) probe.bind(where, ec);
+    if (ec)
+        throw std::runtime_error("entryPoint \"" + name + "\": cannot listen on \"" + ep.address + "\" (bind): " +
+                                 ec.message());
+    probe.close(ec);
+}
+
+}  // namespace
 
 std::set<std::string> api_entry_points(const config::static_config& statics) {
     std::set<std::string> out;
@@ -43,6 +73,7 @@ void server::start() {
                                      "\": " + where.error().to_string());
         auto* traffic = &counters_.entry_point(name);
         auto* refusals = &counters_.refusals(name);
+        probe_exclusive(name, ep, where->endpoint, where->dual_stack);
         for (auto& w : workers) w->add_listener(name, ep, where->endpoint, where->dual_stack, traffic, refusals);
         spdlog::info("entryPoint \"{}\" listening on {} ({} threads)", name, ep.address, n);
     }

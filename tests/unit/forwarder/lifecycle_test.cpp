@@ -34,6 +34,34 @@ TEST_CASE("an entrypoint that cannot bind stops start-up with its name", "[forwa
     ::close(fd);
 }
 
+TEST_CASE("a port already held with SO_REUSEPORT (a second switchyard) stops start-up with its name",
+          "[forwarder][lifecycle]") {
+    // Another process listening with SO_REUSEPORT, as a second switchyard would: the kernel would let our per-worker
+    // acceptors join it silently, so start-up must refuse instead.
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(::listen(fd, 1) == 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    const uint16_t port = ntohs(a.sin_port);
+
+    config::static_config statics;
+    config::entry_point ep;
+    ep.address = "127.0.0.1:" + std::to_string(port);
+    ep.listen = {"127.0.0.1", port};
+    statics.entry_points["smtp"] = ep;
+    statics.threads = 2;
+    telemetry::registry counters;
+    forwarder::server srv(statics, counters, nullptr);
+    CHECK_THROWS_WITH(srv.start(), Catch::Contains("entryPoint \"smtp\"") && Catch::Contains("in use"));
+    ::close(fd);
+}
+
 TEST_CASE("the API's entrypoint is left to the API", "[forwarder][lifecycle]") {
     config::static_config statics;
     statics.api.enabled = true;
