@@ -48,14 +48,7 @@ struct connection {
     }
     /// Closes and destroys; only when no operation is pending.
     void close() {
-        std::visit(
-            [](auto& p) {
-                if constexpr (!std::is_same_v<std::decay_t<decltype(p)>, std::monostate>) {
-                    beast::error_code ignored;
-                    beast::get_lowest_layer(*p).socket().close(ignored);
-                }
-            },
-            s);
+        shutdown();
         s = std::monostate{};
         buffer.clear();
     }
