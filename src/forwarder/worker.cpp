@@ -113,6 +113,31 @@ bool out_of_descriptors(const error_code& ec) {
            ec.value() == ENFILE;
 }
 
+// Around the limit, accepts succeed and fail by turns (each connection that ends frees a descriptor that the next
+// pending one takes): running out ends only after this long without a failed accept, so a user reads one
+// "cannot accept" line and one "accepting again" line, not a pair per flap.
+constexpr auto fd_quiet_period = std::chrono::seconds(1);
+
+int64_t steady_ns(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+/// Started by the first accept that works after running out: logs "accepting again" once no accept has failed
+/// for fd_quiet_period (on any worker). A timer of its own rather than racing the accept against one: a
+/// connection accepted by the losing side of a race would be dropped.
+awaitable<void> announce_recovery(net::io_context& context, shared_state& shared, std::string entry_point) {
+    steady_timer wait(context);
+    for (;;) {
+        const std::chrono::steady_clock::time_point last{
+            std::chrono::nanoseconds(shared.fd_failure_at.load(std::memory_order_acquire))};
+        if (std::chrono::steady_clock::now() - last >= fd_quiet_period) break;
+        wait.expires_at(last + fd_quiet_period);
+        co_await wait.async_wait();
+    }
+    shared.fd_recovery_watched.store(false, std::memory_order_release);
+    if (shared.fd_exhaustion_logged.exchange(false)) spdlog::warn("entryPoint \"{}\": accepting again", entry_point);
+}
+
 }  // namespace
 
 awaitable<void> worker::accept_loop(listener& l) {
@@ -121,8 +146,10 @@ awaitable<void> worker::accept_loop(listener& l) {
         if (!l.acceptor.is_open() || ec == net::error::operation_aborted) co_return;
         if (ec) {
             if (out_of_descriptors(ec)) {
-                // The pending connection stays in the backlog and the acceptor stays readable: retrying at once
-                // would spin. Back off, and log once until accepting works again.
+                // Asio completes the accept with EMFILE at once (it retries only EAGAIN, EINTR and aborted
+                // connections), while the pending connection stays in the backlog and the acceptor readable:
+                // retrying at once would spin. Back off, and log once until accepting works again.
+                shared_.fd_failure_at.store(steady_ns(std::chrono::steady_clock::now()), std::memory_order_release);
                 if (!shared_.fd_exhaustion_logged.exchange(true))
                     spdlog::error("entryPoint \"{}\": cannot accept: {} (raise the open-file limit); retrying",
                                   l.name, ec.message());
@@ -131,10 +158,9 @@ awaitable<void> worker::accept_loop(listener& l) {
             }
             continue;
         }
-        if (shared_.fd_exhaustion_logged.load(std::memory_order_relaxed)) {
-            shared_.fd_exhaustion_logged.store(false);
-            spdlog::warn("entryPoint \"{}\": accepting again", l.name);
-        }
+        if (shared_.fd_exhaustion_logged.load(std::memory_order_relaxed) &&
+            !shared_.fd_recovery_watched.exchange(true))
+            net::co_spawn(context_, announce_recovery(context_, shared_, l.name), net::detached);
         net::co_spawn(context_, serve_connection(std::move(socket), *this, l), net::detached);
     }
 }

@@ -28,6 +28,8 @@ struct shared_state {
     std::atomic<int64_t> live{0};        ///< connections being served, all workers
     std::atomic<bool> stopping{false};
     std::atomic<bool> fd_exhaustion_logged{false};
+    std::atomic<int64_t> fd_failure_at{0};         ///< steady_clock ns of the last accept that found no descriptor
+    std::atomic<bool> fd_recovery_watched{false};  ///< a worker waits to announce that accepting works again
     std::atomic<uint64_t> published{0};  ///< snapshot posts to workers
     std::atomic<uint64_t> applied{0};    ///< of those, applied by their worker
     std::mutex mutex;                    ///< only for `idle` below

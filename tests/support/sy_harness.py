@@ -96,7 +96,8 @@ def wait_for_port(port, host="127.0.0.1", timeout=DEFAULT_TIMEOUT, process=None)
 class Switchyard:
     """The real switchyard process. Its stdout and stderr are merged, kept in memory and in `log_path`."""
 
-    def __init__(self, args, workdir=None, env=None, binary_path=None):
+    def __init__(self, args, workdir=None, env=None, binary_path=None, preexec_fn=None):
+        """preexec_fn: run in the child before exec (e.g. resource.setrlimit for a small open-file limit)."""
         self._own_dir = workdir is None
         self.dir = workdir or tempfile.mkdtemp(prefix="sy-test-")
         self.args = list(args)
@@ -108,7 +109,7 @@ class Switchyard:
         full_env.update(env or {})
         cmd = [binary_path or binary()] + self.args
         self.proc = subprocess.Popen(cmd, cwd=self.dir, env=full_env, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -213,6 +214,13 @@ class Switchyard:
 
     def path(self, name):
         return os.path.join(self.dir, name)
+
+    def cpu_seconds(self):
+        """utime + stime of the process so far (all its threads), from /proc/PID/stat."""
+        with open("/proc/%d/stat" % self.proc.pid, encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        # fields[0] is field 3 (state); utime and stime are fields 14 and 15 of proc(5).
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def write_file(path, text):
