@@ -57,7 +57,8 @@ void log_statuses(const runtime::snapshot& snap, const runtime::snapshot* previo
 
 duration longest_grace(const config::static_config& statics) {
     duration grace = duration::zero();
-    for (const auto& [name, ep] : statics.entry_points) grace = std::max(grace, ep.grace_timeout);
+    for (const auto& [name, ep] : statics.entry_points)
+        grace = std::max(grace, ep.request_accept_grace_timeout + ep.grace_timeout);
     return grace;
 }
 
@@ -125,10 +126,11 @@ int cmd_run(int argc, char** argv) {
         if (ec) return;
         spdlog::info("signal {}: stopping (grace {}s)", sig,
                      std::chrono::duration_cast<std::chrono::seconds>(longest_grace(statics)).count());
+        // From now on /ping answers 503, also while entrypoints keep accepting for requestAcceptGraceTimeout.
         api.set_shutting_down();
         // The forwarder drains on its own threads; the control loop keeps serving /ping (503) meanwhile.
         stopper = std::thread([&] {
-            forward.stop(longest_grace(statics));
+            forward.stop();  // each entrypoint's requestAcceptGraceTimeout, then graceTimeOut
             net::post(control, [&] {
                 api.stop();
                 control.stop();

@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include <boost/asio/io_context.hpp>
 
@@ -97,15 +99,55 @@ bool server::wait_published(duration timeout) const {
 
 int64_t server::open_connections() const { return shared_->live.load(std::memory_order_relaxed); }
 
+void server::stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    shared_->stopping.store(true, std::memory_order_release);
+    // As Traefik's TCPEntryPoint.Shutdown, run for every entrypoint at once: sleep requestAcceptGraceTimeout
+    // (still accepting, so an upstream balancer that polls /ping, answering 503 by now, has time to take us out of
+    // rotation), then stop accepting and give the connections graceTimeOut.
+    const auto skip = api_entry_points(statics_);
+    std::vector<std::pair<duration, std::string>> closing;  // (after, entrypoint), earliest first
+    duration until_closed = duration::zero();
+    for (const auto& [name, ep] : statics_.entry_points) {
+        if (skip.contains(name)) continue;
+        closing.emplace_back(ep.request_accept_grace_timeout, name);
+        const auto accept_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(ep.request_accept_grace_timeout).count();
+        if (accept_ms > 0)
+            spdlog::info("entryPoint \"{}\": accepting for {} ms more (requestAcceptGraceTimeout)", name, accept_ms);
+        // Deliberate difference from Traefik: connections are not tracked per entrypoint, so every connection gets
+        // until the last entrypoint's deadline (Traefik closes each entrypoint's own at its own deadline).
+        until_closed = std::max(until_closed, ep.request_accept_grace_timeout + ep.grace_timeout);
+    }
+    std::sort(closing.begin(), closing.end());
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    for (const auto& [after, name] : closing) {
+        if (after > duration::zero()) {
+            // A control thread's wait (stop() runs off the event loops); the workers keep serving meanwhile.
+            std::this_thread::sleep_until(start + std::chrono::duration_cast<clock::duration>(after));
+        }
+        for (auto& w : workers_) w->stop_accepting(name);
+        if (after > duration::zero()) spdlog::info("entryPoint \"{}\": no longer accepting", name);
+    }
+    const auto elapsed = clock::now() - start;
+    drain(until_closed > elapsed ? std::chrono::duration_cast<duration>(until_closed - elapsed) : duration::zero());
+}
+
 void server::stop(duration grace) {
     if (stopped_) return;
     stopped_ = true;
     shared_->stopping.store(true, std::memory_order_release);
     for (auto& w : workers_) w->stop_accepting();
+    drain(grace);
+}
 
+void server::drain(duration grace) {
     auto wait_idle = [&](duration limit) {
         std::unique_lock lock(shared_->mutex);
-        const auto until = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(limit);
+        using clock = std::chrono::steady_clock;
+        const auto until = clock::now() + std::chrono::duration_cast<clock::duration>(limit);
         // Short waits: a connection may end between the check and the wait without a notification reaching us.
         while (shared_->live.load(std::memory_order_acquire) > 0 && std::chrono::steady_clock::now() < until)
             shared_->idle.wait_for(lock, std::chrono::milliseconds(50));

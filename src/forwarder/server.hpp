@@ -34,8 +34,13 @@ public:
     void publish(std::shared_ptr<const runtime::snapshot> snap);
     /// Waits until every worker uses the last published snapshot; false after `timeout`.
     bool wait_published(duration timeout) const;
-    /// Stops accepting, lets open connections finish for up to `grace`, closes the rest, and returns when every
-    /// worker thread has ended.
+    /// Stops as Traefik does on SIGTERM, with each entrypoint's transport.lifeCycle: an entrypoint keeps accepting
+    /// for its requestAcceptGraceTimeout, then stops; open connections may finish until the latest
+    /// requestAcceptGraceTimeout + graceTimeOut of all entrypoints; the rest are closed. Blocks meanwhile (call it
+    /// from a thread that may wait) and returns when every worker thread has ended.
+    void stop();
+    /// Stops accepting at once, lets open connections finish for up to `grace`, closes the rest, and returns when
+    /// every worker thread has ended.
     void stop(duration grace);
 
     /// Connections being served now (all workers).
@@ -44,6 +49,9 @@ public:
     size_t threads() const { return workers_.size(); }
 
 private:
+    /// Waits up to `grace` for the open connections to end, closes the rest, joins the workers.
+    void drain(duration grace);
+
     const config::static_config& statics_;
     telemetry::registry& counters_;
     std::unique_ptr<shared_state> shared_;

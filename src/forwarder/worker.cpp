@@ -76,6 +76,16 @@ void worker::stop_accepting() {
     });
 }
 
+void worker::stop_accepting(const std::string& entry_point) {
+    net::post(context_, [this, entry_point] {
+        for (auto& l : listeners_) {
+            if (l->name != entry_point) continue;
+            error_code ec;
+            l->acceptor.close(ec);
+        }
+    });
+}
+
 void worker::close_connections() {
     net::post(context_, [this] {
         // Closing makes every pending operation of the connection complete with operation_aborted; each

@@ -72,6 +72,8 @@ public:
     void publish(std::shared_ptr<const runtime::snapshot> snap);
     /// Closes the acceptors (any thread; returns at once).
     void stop_accepting();
+    /// Closes the acceptor of one entrypoint (any thread; returns at once; unknown names are ignored).
+    void stop_accepting(const std::string& entry_point);
     /// Closes every connection still open (any thread; returns at once).
     void close_connections();
     /// Lets the thread finish once its work is done, and joins it.
