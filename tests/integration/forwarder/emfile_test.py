@@ -69,7 +69,8 @@ def test_emfile_backs_off_logs_once_and_recovers():
 
             h.check(_eventually(routed), "no connection routed after descriptors were freed; log:\n" + sy.log())
             errors = [line for line in sy.lines() if "cannot accept" in line]
-            h.check(len(errors) == 1, "expected one 'cannot accept' line, got %d:\n%s" % (len(errors), "\n".join(errors)))
+            h.check(len(errors) == 1,
+                    "expected one 'cannot accept' line, got %d:\n%s" % (len(errors), "\n".join(errors)))
             h.check("raise the open-file limit" in errors[0], "the line says what to do: %s" % errors[0])
             h.check(sy.stop() == 0, "exit code after SIGTERM")
 
