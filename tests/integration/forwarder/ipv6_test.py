@@ -37,6 +37,15 @@ def _start(entry_points, dynamic_yaml):
     return sy
 
 
+def _require_ipv6():
+    """Skips on a host whose loopback has no ::1 (IPv6 disabled in the kernel or the container)."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+            s.bind(("::1", 0))
+    except OSError as e:
+        raise h.Skip("no IPv6 loopback: %s" % e)
+
+
 def _connect(host, port):
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     s = socket.socket(family, socket.SOCK_STREAM)
@@ -65,6 +74,7 @@ def _session(host, port, backend):
 def test_entrypoint_on_ipv6_loopback_to_ipv6_backend():
     """[::1]:port reached over ::1, to a backend listening on [::1]: the backend gets TCP6 ::1 in the header, and
     the entrypoint does not answer on 127.0.0.1 (an IPv6 address is IPv6 only, as Go listens)."""
+    _require_ipv6()
     port = h.free_port("::1")
     with h.Backend(host="::1", greeting=GREETING, proxy=True) as b:
         routes = [_route("v6", b.address, 1), _route("v6two", b.address, 2)]
@@ -89,6 +99,7 @@ def test_entrypoint_on_ipv6_loopback_to_ipv6_backend():
 def test_dual_stack_entrypoint_sends_ipv4_clients_as_tcp4():
     """":port" listens on both families: a client over 127.0.0.1 is sent to the backend as TCP4 127.0.0.1 (not as
     the ::ffff:127.0.0.1 the dual-stack socket reports), a client over ::1 as TCP6 ::1; PROXY v1 and v2."""
+    _require_ipv6()
     p1, p2 = h.free_ports(2)
     with h.Backend(greeting=GREETING, proxy=True) as b4, h.Backend(host="::1", greeting=GREETING, proxy=True) as b6:
         routes = [_route("dual", b4.address, 1), _route("dualtwo", b6.address, 2)]
