@@ -8,7 +8,7 @@ namespace sy::config {
 namespace {
 std::string known(const char* v) {
     std::string s(v);
-    // Debian's re2.pc says 0.0.0; an empty string means meson could not tell.
+    // An empty string or 0.0.0 means meson could not tell (RE2's is worked out in the top meson.build instead).
     return s.empty() || s == "0.0.0" || s == "unknown" ? "unknown" : s;
 }
 }  // namespace

@@ -8,7 +8,8 @@ namespace sy::config {
 
 std::string switchyard_version();
 
-/// {name, version} of each library; "unknown" where the platform's package does not say (RE2 on Debian 12).
+/// {name, version} of each library; "unknown" where the platform's package does not say. RE2 has no version
+/// number: its entry is the Debian package version, the bundled release date, or "system" (see meson.build).
 std::vector<std::pair<std::string, std::string>> dependency_versions();
 
 }  // namespace sy::config
