@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "base/concat.hpp"
+
 namespace sy {
 
 ip_address unmap(const ip_address& a) {
@@ -77,8 +79,8 @@ result<host_port> parse_host_port(std::string_view text) {
 }
 
 std::string format_host_port(std::string_view host, uint16_t port) {
-    if (host.find(':') != std::string_view::npos) return "[" + std::string(host) + "]:" + std::to_string(port);
-    return std::string(host) + ":" + std::to_string(port);
+    if (host.find(':') != std::string_view::npos) return concat("[", host, "]:", std::to_string(port));
+    return concat(host, ":", std::to_string(port));
 }
 
 }  // namespace sy

@@ -5,6 +5,7 @@
 #include <limits>
 #include <mutex>
 
+#include "base/concat.hpp"
 #include "base/text.hpp"
 #include "decoder/schema.hpp"
 
@@ -23,7 +24,7 @@ std::string bind_context::where(const node& n) const {
 
 namespace {
 
-std::string quoted(std::string_view v) { return "\"" + std::string(v) + "\""; }
+std::string quoted(std::string_view v) { return concat("\"", v, "\""); }
 
 /// The scalar of a leaf, or an error: lists and sections are not scalars.
 const std::string* scalar(const node& n, bind_context& ctx) {

@@ -1,5 +1,6 @@
 #include "decoder/node.hpp"
 
+#include "base/concat.hpp"
 #include "base/text.hpp"
 
 namespace sy::decoder {
@@ -60,7 +61,7 @@ std::optional<std::vector<std::string>> split_key(std::string_view key) {
             for (char c : index) digits = digits && c >= '0' && c <= '9';
             if (digits) {
                 out.emplace_back(seg.substr(0, bracket));
-                out.push_back("[" + std::string(index) + "]");
+                out.push_back(concat("[", index, "]"));
             } else {
                 out.emplace_back(seg);
             }

@@ -2,6 +2,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "base/concat.hpp"
 #include "decoder/readers.hpp"
 
 namespace sy::decoder {
@@ -41,7 +42,7 @@ void convert(const toml::node& t, node& n, const std::string& file, const std::s
             return;
         }
         size_t i = 0;
-        for (const auto& e : *arr) convert(e, n.child("[" + std::to_string(i++) + "]"), file, n.origin);
+        for (const auto& e : *arr) convert(e, n.child(concat("[", std::to_string(i++), "]")), file, n.origin);
         return;
     }
     n.value = scalar_text(t);

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "base/concat.hpp"
+
 namespace sy::rules {
 namespace {
 
@@ -138,7 +140,7 @@ std::string quote_go(std::string_view value) {
     bool raw_ok = true;
     for (unsigned char c : value)
         if (c == '`' || c == '\r' || (c < 0x20 && c != '\t') || c == 0x7F) raw_ok = false;
-    if (raw_ok) return "`" + std::string(value) + "`";
+    if (raw_ok) return concat("`", value, "`");
     static constexpr char hex[] = "0123456789abcdef";
     std::string out = "\"";
     for (unsigned char c : value) {
@@ -164,9 +166,9 @@ std::string quote_go(std::string_view value) {
 std::string describe(const token& t) {
     switch (t.kind) {
         case token_kind::end: return "end of rule";
-        case token_kind::identifier: return "\"" + std::string(t.text) + "\"";
-        case token_kind::string: return "string " + std::string(t.text);
-        default: return "'" + std::string(t.text) + "'";
+        case token_kind::identifier: return concat("\"", t.text, "\"");
+        case token_kind::string: return concat("string ", t.text);
+        default: return concat("'", t.text, "'");
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include "base/concat.hpp"
 #include "rules/lexer.hpp"
 #include "rules/matcher.hpp"
 
@@ -21,7 +22,7 @@ result<void> check_arguments(const expr& call, std::string_view name) {
 }
 
 result<cidr> parse_client_ip(std::string_view value) {
-    const std::string quoted = "\"" + std::string(value) + "\"";
+    const std::string quoted = concat("\"", value, "\"");
     if (value.find_first_of("[]%") != std::string_view::npos)
         return diagnostic{"", quoted + " is not an IP address or CIDR (no brackets or zones)"};
     auto range = parse_cidr(value);

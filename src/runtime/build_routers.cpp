@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "base/concat.hpp"
 #include "rules/rule.hpp"
 
 namespace sy::runtime::detail {
@@ -16,7 +17,7 @@ namespace {
 constexpr int64_t max_user_priority = std::numeric_limits<int64_t>::max() - 1000;
 constexpr std::string_view default_tls_options = "default";
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string quoted(std::string_view s) { return concat("\"", s, "\""); }
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();

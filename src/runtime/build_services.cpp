@@ -3,6 +3,7 @@
 #include "runtime/build_steps.hpp"
 
 #include "base/address.hpp"
+#include "base/concat.hpp"
 #include "runtime/wrr_schedule.hpp"
 
 namespace sy::runtime::detail {
@@ -11,7 +12,7 @@ namespace {
 
 constexpr std::string_view internal_transport = "default@internal";
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string quoted(std::string_view s) { return concat("\"", s, "\""); }
 
 class service_builder {
 public:

@@ -2,18 +2,20 @@
 
 #include <charconv>
 
+#include "base/concat.hpp"
+
 namespace sy::providers::docker {
 
 result<api_version> parse_api_version(std::string_view text) {
     api_version v;
     auto dot = text.find('.');
-    if (dot == std::string_view::npos) return diagnostic{"docker API version", "\"" + std::string(text) + "\" is not MAJOR.MINOR"};
+    if (dot == std::string_view::npos) return diagnostic{"docker API version", concat("\"", text, "\" is not MAJOR.MINOR")};
     auto major = text.substr(0, dot), minor = text.substr(dot + 1);
     auto r1 = std::from_chars(major.data(), major.data() + major.size(), v.major);
     auto r2 = std::from_chars(minor.data(), minor.data() + minor.size(), v.minor);
     if (r1.ec != std::errc() || r1.ptr != major.data() + major.size() || r2.ec != std::errc() ||
         r2.ptr != minor.data() + minor.size() || major.empty() || minor.empty())
-        return diagnostic{"docker API version", "\"" + std::string(text) + "\" is not MAJOR.MINOR"};
+        return diagnostic{"docker API version", concat("\"", text, "\" is not MAJOR.MINOR")};
     return v;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/concat.hpp"
 #include "base/text.hpp"
 #include "config/labels.hpp"
 
@@ -27,7 +28,7 @@ std::map<std::string, std::string> parse_lines(std::string_view in) {
 
 bool declared(const std::map<std::string, std::string>& labels, const std::string& name) {
     for (const auto& [k, v] : labels)
-        if (sy::ascii_lower(k).find("." + sy::ascii_lower(name)) != std::string::npos) return true;
+        if (sy::ascii_lower(k).find(sy::concat(".", sy::ascii_lower(name))) != std::string::npos) return true;
     return false;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "base/concat.hpp"
 #include "runtime/build.hpp"
 
 namespace sy::test {
@@ -16,7 +17,7 @@ struct world {
     world() {
         for (auto [name, port] : {std::pair{"smtp", 25}, {"imaps", 993}, {"web", 80}, {"traefik", 8080}}) {
             config::entry_point ep;
-            ep.address = ":" + std::to_string(port);
+            ep.address = concat(":", std::to_string(port));
             ep.listen = {"", static_cast<uint16_t>(port)};
             statics.entry_points[name] = ep;
         }
