@@ -19,7 +19,8 @@ def _dynamic(backend_address):
             "    limited:\n      entryPoints: [imap]\n      rule: \"HostSNI(`*`)\"\n      service: mail\n"
             "      middlewares: [two-each]\n"
             "  middlewares:\n"
-            "    only-two:\n      ipAllowList:\n        sourceRange: [\"127.0.0.2/32\"]\n"
+            # 127.0.0.1: the harness's readiness probes, which must not count as refusals.
+            "    only-two:\n      ipAllowList:\n        sourceRange: [\"127.0.0.1/32\", \"127.0.0.2/32\"]\n"
             "    two-each:\n      inFlightConn:\n        amount: 2\n"
             "  services:\n"
             "    mail:\n      loadBalancer:\n        proxyProtocol:\n          version: 1\n"
