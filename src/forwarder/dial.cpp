@@ -1,10 +1,14 @@
 #include "forwarder/dial.hpp"
 
+#include <sys/socket.h>
+
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <cerrno>
 #include <variant>
 #include <vector>
 
 #include "forwarder/first_bytes.hpp"
+#include "forwarder/socket_options.hpp"
 
 namespace sy::forwarder {
 
@@ -37,12 +41,43 @@ awaitable<std::vector<tcp::endpoint>> resolve(const runtime::server_plan& server
     co_return out;
 }
 
+/// connect(2) on a non-blocking socket, then a wait for writability: Asio's async_connect adds an ioctl and a
+/// poll(2) to that. The timeout is a coarse deadline that closes the wait, not a timer racing it.
+awaitable<error_code> connect_within(tcp_socket& backend, const tcp::endpoint& ep, coarse_timer& deadlines,
+                                     coarse_timer::clock::time_point due, bool& timed_out) {
+    if (auto ec = open_nonblocking(backend, ep.protocol())) co_return ec;
+    if (::connect(backend.native_handle(), ep.data(), static_cast<socklen_t>(ep.size())) == 0) co_return error_code{};
+    if (errno != EINPROGRESS) co_return error_code(errno, boost::system::system_category());
+    struct expiry {
+        tcp_socket& backend;
+        bool& timed_out;
+        static void fire(void* self) {
+            auto* e = static_cast<expiry*>(self);
+            e->timed_out = true;
+            error_code ignored;
+            e->backend.cancel(ignored);
+        }
+    } on_expiry{backend, timed_out};
+    coarse_timer::entry deadline;
+    if (due != coarse_timer::clock::time_point::max()) deadlines.arm(deadline, due, &expiry::fire, &on_expiry);
+    auto [wec] = co_await backend.async_wait(tcp::socket::wait_write);
+    deadlines.disarm(deadline);  // before this frame (and the entry in it) goes
+    if (timed_out) co_return net::error::timed_out;
+    if (wec) co_return wec;
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(backend.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    co_return error_code(err, boost::system::system_category());
+}
+
 }  // namespace
 
-awaitable<dial_outcome> dial(tcp_socket& backend, const runtime::server_plan& server, duration timeout) {
+awaitable<dial_outcome> dial(tcp_socket& backend, const runtime::server_plan& server, duration timeout,
+                             coarse_timer& deadlines) {
     dial_outcome out;
-    steady_timer timer(co_await net::this_coro::executor);
-    timer.expires_at(deadline_after(timeout));
+    const auto due = deadline_after(timeout);
+    steady_timer timer(co_await net::this_coro::executor);  // only a name to resolve waits on it
+    timer.expires_at(due);
     auto endpoints = co_await resolve(server, timer, out.why);
     if (endpoints.empty()) {
         out.state = out.why.starts_with("timed out") ? dial_outcome::kind::timeout : dial_outcome::kind::failed;
@@ -51,20 +86,16 @@ awaitable<dial_outcome> dial(tcp_socket& backend, const runtime::server_plan& se
     for (const auto& ep : endpoints) {
         error_code ec;
         if (backend.is_open()) backend.close(ec);
-        backend.open(ep.protocol(), ec);
-        if (ec) {
-            out.why = ec.message();
-            continue;
-        }
-        auto which = co_await (backend.async_connect(ep) || timer.async_wait());
-        if (which.index() == 1) {
+        bool timed_out = false;
+        ec = co_await connect_within(backend, ep, deadlines, due, timed_out);
+        if (timed_out) {
             backend.close(ec);
             out.state = dial_outcome::kind::timeout;
             out.why = "no answer within " + format_duration(timeout);
             co_return out;
         }
-        if (auto [cec] = std::get<0>(which); cec) {
-            out.why = cec.message();
+        if (ec) {
+            out.why = ec.message();
             continue;
         }
         out.state = dial_outcome::kind::connected;

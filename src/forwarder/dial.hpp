@@ -3,6 +3,7 @@
 #include <string>
 
 #include "base/duration.hpp"
+#include "forwarder/coarse_timer.hpp"
 #include "forwarder/net.hpp"
 #include "runtime/snapshot.hpp"
 
@@ -15,6 +16,8 @@ struct dial_outcome {
 
 /// Opens `backend` and connects it to `server` (an IP literal, or a name resolved now, first address that answers).
 /// A zero or negative timeout leaves only the kernel's connect timeout (Go's Dialer with Timeout 0).
-awaitable<dial_outcome> dial(tcp_socket& backend, const runtime::server_plan& server, duration timeout);
+/// The timeout is checked with `deadlines` (a worker's coarse timer).
+awaitable<dial_outcome> dial(tcp_socket& backend, const runtime::server_plan& server, duration timeout,
+                             coarse_timer& deadlines);
 
 }  // namespace sy::forwarder

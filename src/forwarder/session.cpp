@@ -6,6 +6,8 @@
 #include <array>
 #include <boost/asio/write.hpp>
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <string_view>
 
 #include "forwarder/dial.hpp"
@@ -29,35 +31,6 @@ void bump(telemetry::counter* c) {
 }
 
 std::string format_endpoint(const wire::endpoint& e) { return format_host_port(e.address.to_string(), e.port); }
-
-/// Keeps the gauges and the shutdown tracking right however the connection ends.
-struct connection_scope {
-    worker& w;
-    tracked_connection track;
-    telemetry::gauge* gauges[3] = {nullptr, nullptr, nullptr};  // entrypoint, router, service
-
-    connection_scope(worker& wk, tcp_socket& client, tcp_socket& backend) : w(wk) {
-        track.client = &client;
-        track.backend = &backend;
-        w.track(track);
-        w.shared().live.fetch_add(1, std::memory_order_relaxed);
-    }
-    void open(int i, telemetry::traffic_counters* c) {
-        if (!c) return;
-        c->open.fetch_add(1, std::memory_order_relaxed);
-        c->total.fetch_add(1, std::memory_order_relaxed);
-        gauges[i] = &c->open;
-    }
-    ~connection_scope() {
-        for (auto* g : gauges) {
-            if (g) g->fetch_sub(1, std::memory_order_relaxed);
-        }
-        w.untrack(track);
-        w.shared().connection_ended();
-    }
-    connection_scope(const connection_scope&) = delete;
-    connection_scope& operator=(const connection_scope&) = delete;
-};
 
 /// The PROXY header (if any) and the client's first bytes, in one write: one segment, one syscall. The header's
 /// buffer lives only in this coroutine's frame, not for the whole connection.
@@ -86,22 +59,76 @@ bool trusted_peer(const config::entry_point_proxy_protocol& pp, const ip_address
 
 }  // namespace
 
-/// Everything one connection needs after it is established, kept in the session's frame; the routing step's
-/// own state (ClientHello, PROXY header, dial) lives in establish()'s frame and is freed before the relay starts,
-/// so an idle connection does not carry it.
+/// One client connection from accept to close, on the heap: the routing step (a coroutine) works on it, then the
+/// relay embedded in it takes over and the coroutine ends, so an idle connection holds only this object, its two
+/// sockets' reactor entries and two pending waits. Its destructor keeps the gauges and shutdown tracking right
+/// however the connection ends.
 struct connection {
-    connection(worker& wk, listener& lk, tcp_socket& cl, tcp_socket& be, connection_scope& sc)
-        : w(wk), l(lk), client(cl), backend(be), scope(sc) {}
+    connection(worker& wk, listener& lk, tcp_socket&& cl)
+        : w(wk), l(lk), client(std::move(cl)), backend(client.get_executor()) {
+        track.client = &client;
+        track.backend = &backend;
+        w.track(track);
+        w.shared().live.fetch_add(1, std::memory_order_relaxed);
+    }
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+    ~connection() {
+        for (auto* g : gauges) {
+            if (g) g->fetch_sub(1, std::memory_order_relaxed);
+        }
+        error_code ignored;
+        backend.close(ignored);
+        client.close(ignored);
+        w.untrack(track);
+        w.shared().connection_ended();
+    }
+
+    /// Counts the connection as open on an entrypoint (0), router (1) or service (2) until it ends.
+    void open(int i, telemetry::traffic_counters* c) {
+        if (!c) return;
+        c->open.fetch_add(1, std::memory_order_relaxed);
+        c->total.fetch_add(1, std::memory_order_relaxed);
+        gauges[i] = &c->open;
+    }
+
+    /// The access record (strings are built only now, at the end), then the object goes.
+    static void finish(connection* c, const relay_result& moved) {
+        auto& w = c->w;
+        if (auto* log = w.shared().access_log) {
+            telemetry::access_record r;
+            r.start = c->started_wall;
+            r.duration = steady_clock::now() - c->started;
+            r.client = format_endpoint(c->source);
+            r.entry_point = c->l.name;
+            if (c->route) r.router = c->route->router;
+            if (c->leaf) r.service = c->leaf->name;
+            if (c->server) r.server = c->server->address;
+            r.sni = c->sni;
+            r.bytes_in = moved.bytes_in + c->first_bytes;
+            r.bytes_out = moved.bytes_out;
+            r.end = std::string(c->end);
+            log->write(r);
+        }
+        delete c;
+    }
+
+    static void relay_done(void* owner, const relay_result& moved) {
+        auto* c = static_cast<connection*>(owner);
+        c->end = moved.reset ? "reset" : (moved.cut && c->w.shared().stopping.load()) ? "shutdown" : "closed";
+        finish(c, moved);
+    }
 
     worker& w;
     listener& l;
-    tcp_socket& client;
-    tcp_socket& backend;
-    connection_scope& scope;
-    const runtime::entry_point_table* table = nullptr;
-    tcp::endpoint peer;
+    tcp_socket client;
+    tcp_socket backend;
+    tracked_connection track;
+    telemetry::gauge* gauges[3] = {nullptr, nullptr, nullptr};  // entrypoint, router, service
+    /// A connection keeps the snapshot it started with: routes removed later stay valid while it lives.
+    std::shared_ptr<const runtime::snapshot> snap;
     wire::endpoint source;
-    wire::endpoint destination;
+    std::optional<wire::endpoint> destination;  ///< from a PROXY header; else looked up only if a header is sent
     std::string_view end = "closed";
     const runtime::route* route = nullptr;
     const runtime::service_plan* service = nullptr;
@@ -110,40 +137,37 @@ struct connection {
     std::string sni;
     in_flight_slots slots;
     uint64_t first_bytes = 0;  ///< read before routing, forwarded with the PROXY header
-    bool established = false;
+    system_clock::time_point started_wall;
+    steady_clock::time_point started;
+    relay_link link;
 };
 
-/// From accept to a backend that has received the PROXY header and the client's first bytes; on any refusal or
-/// failure, `c.end` says why and `c.established` stays false.
-awaitable<void> establish(connection& c) {
+/// From accept to a backend that has received the PROXY header and the client's first bytes: true when the relay
+/// can start; otherwise `c.end` says why.
+awaitable<bool> establish(connection& c, const tcp::endpoint& peer, const runtime::entry_point_table* table) {
     auto& client = c.client;
     auto& backend = c.backend;
     auto& l = c.l;
     auto& w = c.w;
-    auto& scope = c.scope;
     auto& source = c.source;
-    auto& destination = c.destination;
     auto& sni = c.sni;
     auto& end = c.end;
     auto& route = c.route;
     auto& leaf = c.leaf;
     auto& server = c.server;
     auto& slots = c.slots;
-    const auto& peer = c.peer;
-    const auto* table = c.table;
     const auto& ep = *l.config;
     auto& pool = w.pool();
     prefix pre;
     error_code ec;
 
-    client.non_blocking(true, ec);
-    tune_socket(client, listener_keep_alive);
+    // No setsockopt here: the client socket inherited TCP_NODELAY and keep-alive from the listener.
     if (!table || (table->tls_routes.empty() && table->tcp_routes.empty())) {
         // Nothing could match whatever the client sends: close now rather than after readTimeout.
         end = "no_route";
         bump(l.refusals ? &l.refusals->no_route : nullptr);
         spdlog::debug("entryPoint \"{}\": no routes yet, closing {}", l.name, format_endpoint(source));
-        co_return;
+        co_return false;
     }
     const auto read_deadline = deadline_after(ep.read_timeout);
     // Routers that cannot use a ClientHello, and entrypoints that mix TLS with a catch-all, must not make a
@@ -164,22 +188,22 @@ awaitable<void> establish(connection& c) {
             bump(l.refusals ? &l.refusals->untrusted_proxy : nullptr);
             spdlog::warn("entryPoint \"{}\": PROXY header from {} refused: not in proxyProtocol.trustedIPs",
                          l.name, format_endpoint(source));
-            co_return;
+            co_return false;
         }
         if (p.state == k::header && p.source) {
             source = {unmap(p.source->address), p.source->port};
-            if (p.destination) destination = {unmap(p.destination->address), p.destination->port};
+            if (p.destination) c.destination = wire::endpoint{unmap(p.destination->address), p.destination->port};
         } else if (p.state == k::malformed) {
             end = "malformed_proxy";
             spdlog::debug("entryPoint \"{}\": broken PROXY header from {}: {}", l.name, format_endpoint(source),
                           p.why);
-            co_return;
+            co_return false;
         } else if (p.state == k::timeout) {
             end = "peek_timeout";
-            co_return;
+            co_return false;
         } else if (p.state == k::closed) {
             end = "closed";
-            co_return;
+            co_return false;
         }
         silent = p.state == k::none && pre.size() == 0 && server_first;
     }
@@ -196,18 +220,18 @@ awaitable<void> establish(connection& c) {
         using k = hello::kind;
         if (h.state == k::timeout) {
             end = "peek_timeout";
-            co_return;
+            co_return false;
         }
         if (h.state == k::closed) {
             end = "closed";
-            co_return;
+            co_return false;
         }
         if (h.state == k::malformed) {
             // As Traefik: a broken ClientHello is closed, without an error-level log.
             end = "malformed_tls";
             spdlog::debug("entryPoint \"{}\": broken ClientHello from {}: {}", l.name, format_endpoint(source),
                           h.why);
-            co_return;
+            co_return false;
         }
         if (h.state == k::tls) {
             facts.tls = true;
@@ -222,9 +246,9 @@ awaitable<void> establish(connection& c) {
         bump(l.refusals ? &l.refusals->no_route : nullptr);
         spdlog::debug("entryPoint \"{}\": no router matches {} (tls={}, sni=\"{}\")", l.name,
                       format_endpoint(source), facts.tls, sni);
-        co_return;
+        co_return false;
     }
-    scope.open(1, route->counters);
+    c.open(1, route->counters);
 
     switch (apply_middlewares(*route, source.address, slots)) {
     case gate_verdict::pass: break;
@@ -239,7 +263,7 @@ awaitable<void> establish(connection& c) {
         spdlog::debug("router \"{}\": {} refused by inFlightConn", route->router, format_endpoint(source));
         break;
     }
-    if (end != "closed") co_return;
+    if (end != "closed") co_return false;
 
     c.service = route->service.get();
     const runtime::service_plan* service = c.service;
@@ -247,86 +271,62 @@ awaitable<void> establish(connection& c) {
     if (!server) {
         // As Traefik (errNoServersInPool): accepted, then closed at once.
         end = "no_server";
-        co_return;
+        co_return false;
     }
     leaf = owner_of(*service, server);
     if (!leaf) leaf = service;
-    scope.open(2, service->counters);
+    c.open(2, service->counters);
 
-    auto d = co_await dial(backend, *server, leaf->dial_timeout);
+    auto d = co_await dial(backend, *server, leaf->dial_timeout, w.deadlines());
     if (d.state != dial_outcome::kind::connected) {
         const bool timed_out = d.state == dial_outcome::kind::timeout;
         end = timed_out ? "dial_timeout" : "dial_failed";
         if (server->counters) bump(timed_out ? &server->counters->connect_timeouts : &server->counters->connect_failures);
         spdlog::warn("router \"{}\": cannot reach {} of service \"{}\" for {}: {}", route->router,
                      server->address, leaf->name, format_endpoint(source), d.why);
-        co_return;
+        co_return false;
     }
-    backend.non_blocking(true, ec);
     tune_socket(backend, leaf->dial_keep_alive);
 
     const int version = leaf->proxy_protocol_version;
     c.first_bytes = pre.size();
-    if (auto wec = co_await send_preamble(backend, version, source, destination, pre)) {
+    if ((version == 1 || version == 2) && !c.destination) {
+        // Looked up only now: most routes send no PROXY header and never need the address the client dialled.
+        const auto local = client.local_endpoint(ec);
+        c.destination = wire::endpoint{unmap(local.address()), local.port()};
+    }
+    if (auto wec = co_await send_preamble(backend, version, source, c.destination.value_or(wire::endpoint{}), pre)) {
         end = "reset";
-        co_return;
+        co_return false;
     }
     if ((version == 1 || version == 2) && server->counters) bump(&server->counters->proxy_headers_sent);
 
-    c.established = true;
+    co_return true;
 }
 
-awaitable<void> serve_connection(tcp_socket client, worker& w, listener& l) {
-    const auto started_wall = system_clock::now();
-    const auto started = steady_clock::now();
-    tcp_socket backend(client.get_executor());
-    connection_scope scope(w, client, backend);
-    // A connection keeps the snapshot it started with: routes removed later stay valid while it lives.
-    const std::shared_ptr<const runtime::snapshot> snap = w.snapshot();
-    scope.open(0, l.counters);
-    connection c(w, l, client, backend, scope);
-    c.table = snap ? l.table : nullptr;
-    relay_result moved;
+awaitable<void> serve_connection(tcp_socket client, tcp::endpoint peer, worker& w, listener& l) {
+    auto c = std::make_unique<connection>(w, l, std::move(client));
+    c->started_wall = system_clock::now();
+    c->started = steady_clock::now();
+    c->snap = w.snapshot();
+    c->open(0, l.counters);
+    c->source = {unmap(peer.address()), peer.port()};
+    adopt_accepted(c->client);
 
-    error_code ec;
-    c.peer = client.remote_endpoint(ec);
-    const auto local = ec ? tcp::endpoint() : client.local_endpoint(ec);
-    c.source = {unmap(c.peer.address()), c.peer.port()};
-    c.destination = {unmap(local.address()), local.port()};
-    if (ec) {
-        c.end = "reset";
-    } else {
-        co_await establish(c);
+    if (!co_await establish(*c, peer, c->snap ? l.table : nullptr)) {
+        connection::finish(c.release(), {});
+        co_return;
     }
-    if (c.established) {
-        std::array<telemetry::traffic_counters*, 4> counters{l.counters, c.route->counters, c.service->counters,
-                                                            c.leaf != c.service ? c.leaf->counters : nullptr};
-        for (auto* counter : counters) {
-            if (counter) counter->bytes_in.fetch_add(c.first_bytes, std::memory_order_relaxed);
-        }
-        moved = co_await relay(client, backend, c.leaf->termination_delay, w.pool(), counters);
-        moved.bytes_in += c.first_bytes;
-        c.end = moved.reset ? "reset" : (moved.cut && w.shared().stopping.load()) ? "shutdown" : "closed";
+    const relay_link::counter_set counters{l.counters, c->route->counters, c->service->counters,
+                                           c->leaf != c->service ? c->leaf->counters : nullptr};
+    for (auto* counter : counters) {
+        if (counter) counter->bytes_in.fetch_add(c->first_bytes, std::memory_order_relaxed);
     }
-
-    if (auto* log = w.shared().access_log) {
-        telemetry::access_record r;
-        r.start = started_wall;
-        r.duration = steady_clock::now() - started;
-        r.client = format_endpoint(c.source);
-        r.entry_point = l.name;
-        if (c.route) r.router = c.route->router;
-        if (c.leaf) r.service = c.leaf->name;
-        if (c.server) r.server = c.server->address;
-        r.sni = c.sni;
-        r.bytes_in = moved.bytes_in;
-        r.bytes_out = moved.bytes_out;
-        r.end = std::string(c.end);
-        log->write(r);
-    }
-    error_code ignored;
-    backend.close(ignored);
-    client.close(ignored);
+    // From here the connection owns itself; this coroutine ends and its frame is freed.
+    auto* owned = c.release();
+    owned->link.start(owned->client, owned->backend, owned->leaf->termination_delay, w.pool(), w.deadlines(), w.reactor(),
+                      counters,
+                      &connection::relay_done, owned);
 }
 
 }  // namespace sy::forwarder

@@ -8,7 +8,7 @@ namespace sy::forwarder {
 class worker;
 struct listener;
 
-/// Serves one accepted connection on `w`'s thread. Never throws; every ending is counted and recorded.
-awaitable<void> serve_connection(tcp_socket client, worker& w, listener& l);
+/// Serves one accepted connection on `w`'s thread (`peer` as accept() returned it: no getpeername). Never throws; every ending is counted and recorded.
+awaitable<void> serve_connection(tcp_socket client, tcp::endpoint peer, worker& w, listener& l);
 
 }  // namespace sy::forwarder

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "forwarder/session.hpp"
+#include "forwarder/socket_options.hpp"
 
 namespace sy::forwarder {
 
@@ -42,6 +43,7 @@ void worker::add_listener(const std::string& name, const config::entry_point& ep
     if (ec) fail("SO_REUSEPORT", ec);
     l->acceptor.bind(where, ec);
     if (ec) fail("bind", ec);
+    tune_listener(l->acceptor, listener_keep_alive);  // inherited by every accepted socket
     l->acceptor.listen(net::socket_base::max_listen_connections, ec);
     if (ec) fail("listen", ec);
     listeners_.push_back(std::move(l));
@@ -152,7 +154,8 @@ awaitable<void> announce_recovery(net::io_context& context, shared_state& shared
 
 awaitable<void> worker::accept_loop(listener& l) {
     for (;;) {
-        auto [ec, socket] = co_await l.acceptor.async_accept();
+        tcp::endpoint peer;
+        auto [ec, socket] = co_await l.acceptor.async_accept(peer);
         if (!l.acceptor.is_open() || ec == net::error::operation_aborted) co_return;
         if (ec) {
             if (out_of_descriptors(ec)) {
@@ -171,7 +174,7 @@ awaitable<void> worker::accept_loop(listener& l) {
         if (shared_.fd_exhaustion_logged.load(std::memory_order_relaxed) &&
             !shared_.fd_recovery_watched.exchange(true))
             net::co_spawn(context_, announce_recovery(context_, shared_, l.name), net::detached);
-        net::co_spawn(context_, serve_connection(std::move(socket), *this, l), net::detached);
+        net::co_spawn(context_, serve_connection(std::move(socket), peer, *this, l), net::detached);
     }
 }
 

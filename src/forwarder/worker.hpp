@@ -15,6 +15,8 @@
 
 #include "config/static_config.hpp"
 #include "forwarder/buffer_pool.hpp"
+#include "forwarder/coarse_timer.hpp"
+#include "forwarder/readiness.hpp"
 #include "forwarder/net.hpp"
 #include "runtime/snapshot.hpp"
 #include "telemetry/access_log.hpp"
@@ -84,6 +86,8 @@ public:
     // --- for the connections it serves (worker thread only)
     net::io_context& context() { return context_; }
     buffer_pool& pool() { return pool_; }
+    coarse_timer& deadlines() { return deadlines_; }
+    net::detail::reactor& reactor() { return reactor_; }
     const std::shared_ptr<const runtime::snapshot>& snapshot() const { return snapshot_; }
     shared_state& shared() { return shared_; }
     void track(tracked_connection& c);
@@ -98,6 +102,8 @@ private:
     tracked_connection connections_;  // sentinel of a circular list
     std::shared_ptr<const runtime::snapshot> snapshot_;
     net::io_context context_{1};
+    coarse_timer deadlines_{context_.get_executor()};  // after the context: its timer must go first
+    net::detail::reactor& reactor_{reactor_of(context_)};
     std::vector<std::unique_ptr<listener>> listeners_;
     net::executor_work_guard<net::io_context::executor_type> guard_;
     std::thread thread_;
