@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <optional>
+#include <string>
 #include <variant>
 
 #include <boost/asio/as_tuple.hpp>
@@ -46,13 +47,20 @@ asio::awaitable<void> run_file_provider(config::file_provider cfg, sink publish)
     auto ex = co_await asio::this_coro::executor;
     std::optional<config::provider_message> last_good;
 
+    std::string last_error;
     auto reload = [&] {
         auto msg = load(cfg);
         if (!msg) {
-            spdlog::error("file provider: {}{}", msg.error().to_string(),
-                          last_good ? " (the last good configuration stays in force)" : "");
+            // The same error is logged once: the watch covers the whole directory, and a log file kept there would
+            // otherwise turn each error line into another reload and another line.
+            auto why = msg.error().to_string();
+            if (why != last_error)
+                spdlog::error("file provider: {}{}", why,
+                              last_good ? " (the last good configuration stays in force)" : "");
+            last_error = std::move(why);
             return;
         }
+        last_error.clear();
         if (last_good && same(*last_good, *msg)) return;
         log_findings(*msg);
         spdlog::info("file provider: loaded {} router(s), {} service(s), {} middleware(s)", msg->config.routers.size(),
