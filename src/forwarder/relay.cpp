@@ -1,6 +1,12 @@
 #include "forwarder/relay.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <boost/asio/write.hpp>
 
@@ -11,6 +17,35 @@ namespace {
 bool would_block(const error_code& ec) { return ec == net::error::would_block || ec == net::error::try_again; }
 bool closed_under_us(const error_code& ec) {
     return ec == net::error::operation_aborted || ec == net::error::bad_descriptor;
+}
+
+/// recv(2) that also reports, through TCP_INQ (set on every relayed socket), how many bytes are still queued after
+/// it, counting a received FIN as 1: `queued` = 0 means the socket is drained, and the relay can wait without the
+/// epoll_ctl re-arm a plain short read would need. `queued` stays -1 when the kernel did not say.
+size_t receive(int fd, std::byte* data, size_t size, int& queued, error_code& ec) {
+    iovec iov{data, size};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n;
+    do n = ::recvmsg(fd, &msg, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        ec = error_code(errno, boost::system::system_category());
+        if (errno == EAGAIN) ec = net::error::would_block;
+        return 0;
+    }
+    if (n == 0) {
+        ec = net::error::eof;
+        return 0;
+    }
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == SOL_TCP && c->cmsg_type == TCP_CM_INQ) std::memcpy(&queued, CMSG_DATA(c), sizeof queued);
+    }
+    return static_cast<size_t>(n);
 }
 
 }  // namespace
@@ -37,7 +72,8 @@ void relay_link::pump(int d) {
     for (;;) {
         auto buf = pool_->acquire();
         error_code ec;
-        const size_t n = from(d).read_some(net::buffer(buf.data(), buf.size()), ec);
+        int queued = -1;
+        const size_t n = receive(from(d).native_handle(), buf.data(), buf.size(), queued, ec);
         if (would_block(ec)) {
             buf.release();  // idle: give the buffer back before sleeping
             wait_readable(d);  // drained: EAGAIN
@@ -78,14 +114,20 @@ void relay_link::pump(int d) {
             return;
         }
         moved(d, n);
-        // A short read emptied the queue, but a FIN may already be behind it (recv returns 0 only on the next
-        // call) and raises no new edge: Asio's own wait, which re-arms the descriptor, is the one that cannot miss
-        // it. It costs an epoll_ctl where a read would have cost an EAGAIN.
-        if (n < buf.size()) {
+        if (queued == 0) {
+            // TCP_INQ says nothing is left, not even a FIN: any byte or FIN that comes later raises a new edge.
+            buf.release();
+            wait_readable(d);
+            return;
+        }
+        if (queued < 0 && n < buf.size()) {
+            // No TCP_INQ answer (an old kernel): a short read emptied the queue, but a FIN may already be behind
+            // it and raises no new edge; Asio's own wait re-arms the descriptor and cannot miss it.
             buf.release();
             wait_rearmed(d);
             return;
         }
+        // More is queued (or a FIN, which the next read returns as 0): read on.
     }
 }
 

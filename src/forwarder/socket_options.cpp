@@ -24,6 +24,8 @@ ops::state_type& state(tcp_socket& s) { return detail::socket_access::impl(s).st
 void tune_socket(int fd, duration keep_alive) {
     const int on = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    // The relay reads with TCP_INQ's answer to know when a socket is drained (relay.cpp: receive()).
+    ::setsockopt(fd, IPPROTO_TCP, TCP_INQ, &on, sizeof on);
     if (keep_alive <= duration::zero()) return;
     const int secs = static_cast<int>(
         std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(keep_alive).count()));

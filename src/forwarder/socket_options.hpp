@@ -6,7 +6,7 @@
 
 namespace sy::forwarder {
 
-/// TCP_NODELAY, and TCP keep-alive probing after `keep_alive` idle, every `keep_alive` (Go's net.Dialer and
+/// TCP_NODELAY, TCP_INQ (see relay.cpp), and TCP keep-alive probing after `keep_alive` idle, every `keep_alive` (Go's net.Dialer and
 /// Traefik's tcpKeepAliveListener set idle and interval to the same period). A zero or negative period leaves
 /// keep-alive off, as Go does for a negative KeepAlive. Errors are ignored: an option is an optimisation, and a
 /// socket that was reset meanwhile fails on its next read anyway.

@@ -48,6 +48,11 @@ def wait_port(port, timeout=10.0):
     raise RuntimeError(f"port {port} did not open within {timeout}s")
 
 
+def port_in_use(port):
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 def cpu_seconds(pid):
     fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
@@ -423,6 +428,12 @@ def main():
     secs = 3 if args.quick else 5
     idle_points = [1000, 3000] if args.quick else [1000, 9000]
     rows = []  # (metric, {proxy: value}, higher_better, fmt)
+
+    # A process left listening on one of our ports (an earlier run killed half-way) would answer instead of the proxy
+    # under test and make every figure meaningless: refuse to start.
+    busy = [p for p in P.values() if port_in_use(p)]
+    if busy:
+        sys.exit(f"bench: ports {busy} on 127.0.0.1 are already in use (a previous run left a process?); stop it first")
 
     with tempfile.TemporaryDirectory(prefix="sy-bench-") as d:
         tmp = pathlib.Path(d)
