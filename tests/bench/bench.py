@@ -4,7 +4,8 @@ run, on loopback. Every proxy is pinned to the same core (PROXY_CORE); backends 
 (LOAD_CORE). Prints one table: per proxy, and Switchyard as a ratio to the better peer. A benchmark, not a test: it
 never fails on timing.
 
-    tests/bench/bench.py [--switchyard build/src/app/switchyard] [--quick] [--only throughput,cpu,latency,memory,reload]
+    tests/bench/bench.py [--switchyard build/src/app/switchyard] [--quick]
+                         [--only throughput,cpu,latency,memory,reload,docker]
 """
 import argparse
 import asyncio
@@ -19,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import docker_timing
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -420,7 +423,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--switchyard", default=str(ROOT / "build" / "src" / "app" / "switchyard"))
     ap.add_argument("--quick", action="store_true", help="shorter runs and 1,000/3,000 idle connections")
-    ap.add_argument("--only", default="throughput,cpu,latency,memory,reload")
+    ap.add_argument("--only", default="throughput,cpu,latency,memory,reload,docker")
     ap.add_argument("--proxies", default="haproxy,nginx,switchyard")
     args = ap.parse_args()
     only = set(args.only.split(","))
@@ -502,6 +505,8 @@ def main():
                     px.stop()
                 rows.append(("connections failed during 100 config changes", {"switchyard": failed}, False, "{}"))
                 rows.append(("  connections completed meanwhile", {"switchyard": ok}, True, "{}"))
+            if "docker" in only and "switchyard" in names:  # its own private dockerd; skipped when not root
+                rows += docker_timing.rows(args.switchyard, 5 if args.quick else 10)
         finally:
             for b in backends:
                 b.stop()
