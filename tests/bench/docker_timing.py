@@ -11,11 +11,14 @@ clock too). The start event's `timeNano` comes from the daemon's /events (since/
 figure therefore includes the provider's inspect round trip, the throttle, the rebuild and the backend's own
 start (httpd binding its port), that is what a user waits for.
 
-Rows: median and max over N with the default providersThrottleDuration (200 ms) and with 0s. Each container is
-started as soon as the previous one is routed, a burst as `docker compose up` makes: with the default window most
-starts land inside the window the previous route opened and wait for its trailing edge (the throttle applies the
-first change after a quiet window at once), so that row shows the cost of the window; 0s shows the provider's own
-delay, which is also what an isolated start sees with the default. Skipped with a message (no rows) when not root or dockerd/busybox is missing. Every container, the dockerd
+Rows: median and max over N containers in three scenarios, each on a fresh Switchyard.
+  - isolated: each start 300 ms after the previous route, so the default 200 ms providersThrottleDuration window is
+    closed and the throttle applies the change at once (leading edge): the headline figure;
+  - back to back: each start as soon as the previous container is routed, a burst as `docker compose up` makes:
+    a start that lands inside the window the previous route opened waits for its trailing edge, so this row shows
+    the window's cost and varies with how long `docker run` takes on the machine;
+  - back to back with providersThrottleDuration=0s: the provider's own delay without any window.
+Skipped with a message (no rows) when not root or dockerd/busybox is missing. Every container, the dockerd
 and Switchyard are stopped at the end, also on Ctrl-C, SIGTERM or an exception.
 
     python3 tests/bench/docker_timing.py --switchyard build/src/app/switchyard [--count 10]   # this section alone
@@ -41,6 +44,14 @@ import sy_harness  # noqa: E402
 POLL_INTERVAL = 0.002   # the brief's 2 ms between connection attempts
 ROUTE_TIMEOUT = 15.0    # per container: give up on one that is never routed
 ROW_BUDGET = 120.0      # per row: stop starting containers after this long
+
+
+# (name, providersThrottleDuration or None for the default, seconds between a route and the next start, row labels)
+SCENARIOS = [
+    ("isolated", None, 0.3, "Docker start event -> routed connection, median, ms", "  max of {}, ms"),
+    ("burst", None, 0.0, "  started back to back, median, ms", "  back to back, max of {}, ms"),
+    ("burst-0s", "0s", 0.0, "  back to back, providersThrottleDuration=0s, median", "  same, max of {}, ms"),
+]
 
 
 def log(*a):
@@ -125,8 +136,9 @@ def start_event_ns(d, cid, since):
     raise RuntimeError("no start event for container %s in /events" % cid[:12])
 
 
-def measure(d, binary, count, throttle, workdir):
-    """Start -> routed delays in ms for `count` containers, on a fresh Switchyard; and how many were never routed."""
+def measure(d, binary, count, throttle, pace, run_id, workdir):
+    """Start -> routed delays in ms for `count` containers, on a fresh Switchyard; and how many were never routed.
+    `pace`: seconds between one container's route and the next start (0: back to back)."""
     ports = sy_harness.free_ports(2 * count)
     entry, back = ports[:count], ports[count:]
     args = ["--entryPoints.d%d.address=127.0.0.1:%d" % (i, p) for i, p in enumerate(entry)]
@@ -134,7 +146,6 @@ def measure(d, binary, count, throttle, workdir):
              "--providers.docker.exposedByDefault=false", "--log.level=INFO"]
     if throttle is not None:
         args.append("--providers.providersThrottleDuration=" + throttle)
-    run_id = "t" + (throttle or "default").replace(".", "_")
     delays, missed, cids = [], 0, []
     os.makedirs(workdir, exist_ok=True)
     with sy_harness.Switchyard(args, workdir=workdir, binary_path=binary) as sy:
@@ -146,6 +157,7 @@ def measure(d, binary, count, throttle, workdir):
                 if time.monotonic() > budget_end:
                     log("docker: row budget of %.0f s spent after %d container(s)" % (ROW_BUDGET, i))
                     break
+                time.sleep(pace)  # the scenario's spacing between starts, not a synchronisation
                 tag = "sy-bench-%s-%d" % (run_id, i)
                 poller = Poller(entry[i], tag)
                 since = time.time() - 1.0
@@ -162,8 +174,7 @@ def measure(d, binary, count, throttle, workdir):
                     continue
                 ms = (poller.routed_ns - start_event_ns(d, cids[-1], since)) / 1e6
                 delays.append(ms)
-                log("docker: throttle %s, container %d: %.1f ms (%d attempts)"
-                    % (throttle or "default", i, ms, poller.attempts))
+                log("docker: %s, container %d: %.1f ms (%d attempts)" % (run_id, i, ms, poller.attempts))
             sy.stop()
         finally:
             if cids:
@@ -194,10 +205,8 @@ def rows(binary, count=10):
     try:
         with tempfile.TemporaryDirectory(prefix="sy-bench-docker-") as tmp, dockerd.Dockerd() as d:
             d.ensure_image()
-            for throttle, first, second in (
-                    (None, "Docker start event -> routed connection, median, ms", "  max of {}, ms"),
-                    ("0s", "  with providersThrottleDuration=0s, median, ms", "  with 0s, max of {}, ms")):
-                delays, missed = measure(d, binary, count, throttle, os.path.join(tmp, throttle or "default"))
+            for run_id, throttle, pace, first, second in SCENARIOS:
+                delays, missed = measure(d, binary, count, throttle, pace, run_id, os.path.join(tmp, run_id))
                 if delays:
                     out.append((first, {"switchyard": statistics.median(delays)}, False, "{:.1f}"))
                     out.append((second.format(len(delays)), {"switchyard": max(delays)}, False, "{:.1f}"))
