@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs HAProxy, nginx, iperf3 and wrk, builds Switchyard optimised, and prints the comparison table (issue 10).
-# Extra arguments go to tests/bench/bench.py (--quick, --only throughput,cpu,latency,memory,reload).
+# Extra arguments go to tests/bench/bench.py (--quick, --only throughput,cpu,latency,memory,reload,docker).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh bench

@@ -51,7 +51,9 @@ def test_request_accept_grace_then_grace_timeout():
             mark = sy.mark()
             sy.send_signal(signal.SIGTERM)
             sy.wait_for_log(r"signal 15: stopping", start=mark)
-            t0 = time.monotonic()  # a little after the signal arrived: the bounds below allow for it
+            # A little after the signal arrived (the log is polled, slower under sanitizers and load): the bounds
+            # below allow for it.
+            t0 = time.monotonic()
 
             time.sleep(0.3)  # the point of the test: a client 300 ms into requestAcceptGraceTimeout
             during = h.connect(port)
@@ -64,7 +66,7 @@ def test_request_accept_grace_then_grace_timeout():
                 h.check(time.monotonic() < deadline, "still accepting 5s after SIGTERM; log:\n" + sy.log())
                 time.sleep(0.02)  # polling from outside: the listener's close is no event we can await
             refused_after = time.monotonic() - t0
-            h.check(0.6 <= refused_after < 2.0, "new connections refused %.2fs after SIGTERM (expected ~1s)"
+            h.check(0.3 <= refused_after < 2.5, "new connections refused %.2fs after SIGTERM (expected ~1s)"
                     % refused_after)
 
             # graceTimeOut starts when accepting stops: both connections still work now...
@@ -74,7 +76,7 @@ def test_request_accept_grace_then_grace_timeout():
             # ...and are closed once it is over (1s + 1s after SIGTERM).
             h.expect_closed(before, timeout=5)
             closed_after = time.monotonic() - t0
-            h.check(1.6 <= closed_after < 4.0, "open connection closed %.2fs after SIGTERM (expected ~2s)"
+            h.check(1.0 <= closed_after < 4.5, "open connection closed %.2fs after SIGTERM (expected ~2s)"
                     % closed_after)
             h.expect_closed(during, timeout=2)
             before.close()
