@@ -316,6 +316,15 @@ def _read_proxy_header(sock, timeout):
 
 # ------------------------------------------------------------------------------------------------ client waits
 
+def refused(port, host="127.0.0.1"):
+    """True when nothing listens on the port any more (a connection attempt is refused)."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return False
+    except ConnectionRefusedError:
+        return True
+
+
 def connect(port, host="127.0.0.1", timeout=DEFAULT_TIMEOUT, source=None):
     """A connected TCP socket with `timeout` on every operation. `source` = (ip, port) to bind first."""
     return socket.create_connection((host, port), timeout=timeout, source_address=source)

@@ -171,7 +171,7 @@ def test_sigterm_lets_open_connections_finish():
         c = h.connect(port)
         h.check(h.recv_until(c, b"\r\n") == GREETING, "greeting")
         r.sy.send_signal(signal.SIGTERM)
-        eventually(lambda: _refused(port), what="listener closed after SIGTERM")
+        eventually(lambda: h.refused(port), what="listener closed after SIGTERM")
         c.sendall(b"NOOP\r\n")
         h.check(h.recv_until(c, b"NOOP\r\n").endswith(b"NOOP\r\n"), "open connection still served")
         t0 = time.monotonic()
@@ -206,14 +206,6 @@ def _header_from(backend, source):
                 return conn.proxy
         return None
     return eventually(find, what="PROXY header with source %r" % (source,))
-
-
-def _refused(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return False
-    except ConnectionRefusedError:
-        return True
 
 
 if __name__ == "__main__":

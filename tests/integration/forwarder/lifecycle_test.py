@@ -4,7 +4,6 @@ refuses new connections, and open connections get graceTimeOut more before they 
 import http.client
 import os
 import signal
-import socket
 import time
 
 import sy_harness as h
@@ -21,21 +20,26 @@ def _ping(port):
         conn.close()
 
 
-def _refused(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return False
-    except ConnectionRefusedError:
-        return True
+def _dynamic_file(backend_address):
+    """A file-provider configuration routing the `smtp` entrypoint to one backend (kept outside the log's folder)."""
+    return h.write_file(os.path.join(h.temp_dir("sy-life-dyn-"), "dynamic.yml"),
+                        "tcp:\n  routers:\n    smtp:\n      entryPoints: [smtp]\n      rule: \"HostSNI(`*`)\"\n"
+                        "      service: smtp\n  services:\n    smtp:\n      loadBalancer:\n        servers:\n"
+                        "          - address: \"%s\"\n" % backend_address)
+
+
+def _stop_and_wait(sy):
+    """SIGTERM, and the moment (a little after it, the log being polled) the router says it is stopping."""
+    mark = sy.mark()
+    sy.send_signal(signal.SIGTERM)
+    sy.wait_for_log(r"signal 15: stopping", start=mark)
+    return time.monotonic()
 
 
 def test_request_accept_grace_then_grace_timeout():
     port, ping_port = h.free_ports(2)
     with h.Backend(greeting=GREETING) as b:
-        dyn = h.write_file(os.path.join(h.temp_dir("sy-life-dyn-"), "dynamic.yml"),
-                           "tcp:\n  routers:\n    smtp:\n      entryPoints: [smtp]\n      rule: \"HostSNI(`*`)\"\n"
-                           "      service: smtp\n  services:\n    smtp:\n      loadBalancer:\n        servers:\n"
-                           "          - address: \"%s\"\n" % b.address)
+        dyn = _dynamic_file(b.address)
         args = ["--entryPoints.smtp.address=127.0.0.1:%d" % port,
                 "--entryPoints.smtp.transport.lifeCycle.requestAcceptGraceTimeout=1s",
                 "--entryPoints.smtp.transport.lifeCycle.graceTimeOut=1s",
@@ -48,12 +52,7 @@ def test_request_accept_grace_then_grace_timeout():
             before = h.connect(port)
             h.check(h.recv_until(before, b"\r\n") == GREETING, "greeting before SIGTERM")
 
-            mark = sy.mark()
-            sy.send_signal(signal.SIGTERM)
-            sy.wait_for_log(r"signal 15: stopping", start=mark)
-            # A little after the signal arrived (the log is polled, slower under sanitizers and load): the bounds
-            # below allow for it.
-            t0 = time.monotonic()
+            t0 = _stop_and_wait(sy)  # late by the log's polling (slower under sanitizers): the bounds allow for it
 
             time.sleep(0.3)  # the point of the test: a client 300 ms into requestAcceptGraceTimeout
             during = h.connect(port)
@@ -62,7 +61,7 @@ def test_request_accept_grace_then_grace_timeout():
             h.check(_ping(ping_port) == 503, "/ping answers 503 while draining")
 
             deadline = time.monotonic() + 5
-            while not _refused(port):
+            while not h.refused(port):
                 h.check(time.monotonic() < deadline, "still accepting 5s after SIGTERM; log:\n" + sy.log())
                 time.sleep(0.02)  # polling from outside: the listener's close is no event we can await
             refused_after = time.monotonic() - t0
@@ -88,10 +87,7 @@ def test_without_request_accept_grace_refuses_at_once():
     """The default (0): new connections are refused as soon as the signal is handled."""
     port = h.free_port()
     with h.Backend(greeting=GREETING) as b:
-        dyn = h.write_file(os.path.join(h.temp_dir("sy-life-dyn-"), "dynamic.yml"),
-                           "tcp:\n  routers:\n    smtp:\n      entryPoints: [smtp]\n      rule: \"HostSNI(`*`)\"\n"
-                           "      service: smtp\n  services:\n    smtp:\n      loadBalancer:\n        servers:\n"
-                           "          - address: \"%s\"\n" % b.address)
+        dyn = _dynamic_file(b.address)
         args = ["--entryPoints.smtp.address=127.0.0.1:%d" % port,
                 "--entryPoints.smtp.transport.lifeCycle.graceTimeOut=5s", "--providers.file.filename=" + dyn,
                 "--log.level=INFO"]
@@ -100,11 +96,8 @@ def test_without_request_accept_grace_refuses_at_once():
             sy.wait_for_port(port)
             held = h.connect(port)
             h.check(h.recv_until(held, b"\r\n") == GREETING, "greeting")
-            mark = sy.mark()
-            sy.send_signal(signal.SIGTERM)
-            sy.wait_for_log(r"signal 15: stopping", start=mark)
-            t0 = time.monotonic()
-            while not _refused(port):
+            t0 = _stop_and_wait(sy)
+            while not h.refused(port):
                 h.check(time.monotonic() - t0 < 2, "still accepting 2s after SIGTERM")
                 time.sleep(0.02)
             h.check(time.monotonic() - t0 < 0.5, "refused only %.2fs after SIGTERM" % (time.monotonic() - t0))
