@@ -48,6 +48,14 @@ awaitable<error_code> connect_within(tcp_socket& backend, const tcp::endpoint& e
     if (auto ec = open_nonblocking(backend, ep.protocol())) co_return ec;
     if (::connect(backend.native_handle(), ep.data(), static_cast<socklen_t>(ep.size())) == 0) co_return error_code{};
     if (errno != EINPROGRESS) co_return error_code(errno, boost::system::system_category());
+    // To a backend on this host the kernel completes the handshake inside connect() (loopback delivers the SYN,
+    // SYN-ACK and ACK before the call returns), so ask first: when it is done, the wait for writability, its
+    // EPOLL_CTL_MOD and SO_ERROR are saved, and EPOLLOUT never gets registered (with it, every ACK that frees send
+    // space would wake the event loop for nothing).
+    sockaddr_storage peer{};
+    socklen_t peer_size = sizeof peer;
+    if (::getpeername(backend.native_handle(), reinterpret_cast<sockaddr*>(&peer), &peer_size) == 0)
+        co_return error_code{};
     struct expiry {
         tcp_socket& backend;
         bool& timed_out;
