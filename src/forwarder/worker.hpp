@@ -101,7 +101,9 @@ private:
     buffer_pool pool_;  // declared before the context: connection frames destroyed with it give buffers back
     tracked_connection connections_;  // sentinel of a circular list
     std::shared_ptr<const runtime::snapshot> snapshot_;
-    net::io_context context_{1};
+    // One thread runs it and every socket is touched only from that thread: the reactor's per-descriptor locks
+    // (taken for every operation) are not needed. Posts from other threads still lock the scheduler.
+    net::io_context context_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
     coarse_timer deadlines_{context_.get_executor()};  // after the context: its timer must go first
     net::detail::reactor& reactor_{reactor_of(context_)};
     std::vector<std::unique_ptr<listener>> listeners_;
