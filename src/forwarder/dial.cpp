@@ -44,7 +44,7 @@ awaitable<std::vector<tcp::endpoint>> resolve(const runtime::server_plan& server
 /// connect(2) on a non-blocking socket, then a wait for writability: Asio's async_connect adds an ioctl and a
 /// poll(2) to that. The timeout is a coarse deadline that closes the wait, not a timer racing it.
 awaitable<error_code> connect_within(tcp_socket& backend, const tcp::endpoint& ep, coarse_timer& deadlines,
-                                     coarse_timer::clock::time_point due, bool& timed_out) {
+                                     coarse_timer::clock::time_point due, bool& timed_out, bool& waited) {
     if (auto ec = open_nonblocking(backend, ep.protocol())) co_return ec;
     if (::connect(backend.native_handle(), ep.data(), static_cast<socklen_t>(ep.size())) == 0) co_return error_code{};
     if (errno != EINPROGRESS) co_return error_code(errno, boost::system::system_category());
@@ -56,6 +56,7 @@ awaitable<error_code> connect_within(tcp_socket& backend, const tcp::endpoint& e
     socklen_t peer_size = sizeof peer;
     if (::getpeername(backend.native_handle(), reinterpret_cast<sockaddr*>(&peer), &peer_size) == 0)
         co_return error_code{};
+    waited = true;
     struct expiry {
         tcp_socket& backend;
         bool& timed_out;
@@ -95,7 +96,8 @@ awaitable<dial_outcome> dial(tcp_socket& backend, const runtime::server_plan& se
         error_code ec;
         if (backend.is_open()) backend.close(ec);
         bool timed_out = false;
-        ec = co_await connect_within(backend, ep, deadlines, due, timed_out);
+        bool waited = false;
+        ec = co_await connect_within(backend, ep, deadlines, due, timed_out, waited);
         if (timed_out) {
             backend.close(ec);
             out.state = dial_outcome::kind::timeout;
@@ -107,6 +109,7 @@ awaitable<dial_outcome> dial(tcp_socket& backend, const runtime::server_plan& se
             continue;
         }
         out.state = dial_outcome::kind::connected;
+        out.without_waiting = !waited;
         out.why.clear();
         co_return out;
     }

@@ -12,6 +12,9 @@ namespace sy::forwarder {
 struct dial_outcome {
     enum class kind { connected, failed, timeout } state = kind::failed;
     std::string why;  ///< for failed and timeout: "connection refused", "no address for mail.internal", ...
+    /// Connected inside connect() itself (a local backend): nothing has waited on the socket since it was registered
+    /// with the reactor, so no readiness edge of it can have been consumed yet.
+    bool without_waiting = false;
 };
 
 /// Opens `backend` and connects it to `server` (an IP literal, or a name resolved now, first address that answers).

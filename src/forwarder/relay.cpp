@@ -50,9 +50,9 @@ size_t receive(int fd, std::byte* data, size_t size, int& queued, error_code& ec
 
 }  // namespace
 
-void relay_link::start(tcp_socket& client, tcp_socket& backend, duration termination_delay, buffer_pool& pool,
-                       coarse_timer& deadlines, net::detail::reactor& reactor, const counter_set& counters,
-                       done_fn done, void* owner) {
+void relay_link::start(tcp_socket& client, tcp_socket& backend, bool backend_untouched, duration termination_delay,
+                       buffer_pool& pool, coarse_timer& deadlines, net::detail::reactor& reactor,
+                       const counter_set& counters, done_fn done, void* owner) {
     deadlines_ = &deadlines;
     reactor_ = &reactor;
     sockets_ = {&client, &backend};
@@ -61,9 +61,13 @@ void relay_link::start(tcp_socket& client, tcp_socket& backend, duration termina
     counters_ = counters;
     done_ = done;
     owner_ = owner;
-    // Each direction reads first: a wait without a system call is correct only on a socket seen drained.
+    // Each direction reads first: a wait without a system call is correct only on a socket seen drained, or on one
+    // whose readiness nothing has consumed yet.
     pump(0);
-    pump(1);
+    if (backend_untouched)
+        wait_readable(1);
+    else
+        pump(1);
 }
 
 // Direction d reads sockets_[d] and writes sockets_[1 - d]: 0 = client → backend (bytes_in), 1 = the reverse.

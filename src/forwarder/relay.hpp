@@ -39,9 +39,12 @@ public:
     relay_link(const relay_link&) = delete;
     relay_link& operator=(const relay_link&) = delete;
 
-    void start(tcp_socket& client, tcp_socket& backend, duration termination_delay, buffer_pool& pool,
-               coarse_timer& deadlines, net::detail::reactor& reactor, const counter_set& counters, done_fn done,
-               void* owner);
+    /// `backend_untouched`: nothing has waited on the backend socket since it was registered with the reactor (it
+    /// connected inside connect() and nothing was written to it), so no readiness edge can have been missed and its
+    /// first read, which would nearly always be an EAGAIN, is skipped.
+    void start(tcp_socket& client, tcp_socket& backend, bool backend_untouched, duration termination_delay,
+               buffer_pool& pool, coarse_timer& deadlines, net::detail::reactor& reactor, const counter_set& counters,
+               done_fn done, void* owner);
 
 private:
     tcp_socket& from(int d) { return *sockets_[d]; }

@@ -137,6 +137,7 @@ struct connection {
     std::string sni;
     in_flight_slots slots;
     uint64_t first_bytes = 0;  ///< read before routing, forwarded with the PROXY header
+    bool backend_untouched = false;  ///< see relay_link::start
     system_clock::time_point started_wall;
     steady_clock::time_point started;
     relay_link link;
@@ -295,6 +296,9 @@ awaitable<bool> establish(connection& c, const tcp::endpoint& peer, const runtim
         const auto local = client.local_endpoint(ec);
         c.destination = wire::endpoint{unmap(local.address()), local.port()};
     }
+    // Nothing to write means no suspension between the socket's registration and the relay: its first read can be
+    // skipped (relay_link::start).
+    c.backend_untouched = d.without_waiting && version != 1 && version != 2 && pre.size() == 0;
     if (auto wec = co_await send_preamble(backend, version, source, c.destination.value_or(wire::endpoint{}), pre)) {
         end = "reset";
         co_return false;
@@ -324,9 +328,8 @@ awaitable<void> serve_connection(tcp_socket client, tcp::endpoint peer, worker& 
     }
     // From here the connection owns itself; this coroutine ends and its frame is freed.
     auto* owned = c.release();
-    owned->link.start(owned->client, owned->backend, owned->leaf->termination_delay, w.pool(), w.deadlines(), w.reactor(),
-                      counters,
-                      &connection::relay_done, owned);
+    owned->link.start(owned->client, owned->backend, owned->backend_untouched, owned->leaf->termination_delay, w.pool(),
+                      w.deadlines(), w.reactor(), counters, &connection::relay_done, owned);
 }
 
 }  // namespace sy::forwarder
