@@ -75,15 +75,6 @@ def backend_cmd(port, tag):
     return [dockerd.BUSYBOX, "sh", "-c", script]
 
 
-def labels(router, entrypoint, port):
-    return {
-        "traefik.enable": "true",
-        "traefik.tcp.routers.%s.rule" % router: "HostSNI(`*`)",
-        "traefik.tcp.routers.%s.entrypoints" % router: entrypoint,
-        "traefik.tcp.services.%s.loadbalancer.server.port" % router: str(port),
-    }
-
-
 def reaches(port, tag):
     """One attempt: a connection through the entrypoint that gets the backend's file naming `tag`."""
     try:
@@ -163,7 +154,8 @@ def measure(d, binary, count, throttle, pace, run_id, workdir):
                 since = time.time() - 1.0
                 poller.start()
                 try:
-                    cids.append(d.run(tag, labels=labels("r%d" % i, "d%d" % i, back[i]), cmd=backend_cmd(back[i], tag)))
+                    cids.append(d.run(tag, labels=dockerd.tcp_labels("r%d" % i, back[i], "d%d" % i),
+                                      cmd=backend_cmd(back[i], tag)))
                     poller.join(ROUTE_TIMEOUT + 5)
                 finally:
                     poller.stop.set()

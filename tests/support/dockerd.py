@@ -56,6 +56,18 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock = s
 
 
+def tcp_labels(router, port, entrypoint="smtp", extra=None):
+    """A container's labels for one TCP router (HostSNI(`*`) on `entrypoint`) to its service on `port`."""
+    labels = {
+        "traefik.enable": "true",
+        "traefik.tcp.routers.%s.rule" % router: "HostSNI(`*`)",
+        "traefik.tcp.routers.%s.entrypoints" % router: entrypoint,
+        "traefik.tcp.services.%s.loadbalancer.server.port" % router: str(port),
+    }
+    labels.update(extra or {})
+    return labels
+
+
 def echo_server(port, banner=None):
     """Command for a container: a TCP server on 127.0.0.1:port that sends `banner` line (if any), then echoes."""
     if banner:

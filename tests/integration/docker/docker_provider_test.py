@@ -107,17 +107,6 @@ class Watch:
         h.check(not reports, "sanitizer report from docker_watch:\n" + "\n".join(self.log_lines[-40:]))
 
 
-def tcp_labels(router, port, entrypoint="smtp", extra=None):
-    labels = {
-        "traefik.enable": "true",
-        "traefik.tcp.routers.%s.rule" % router: "HostSNI(`*`)",
-        "traefik.tcp.routers.%s.entrypoints" % router: entrypoint,
-        "traefik.tcp.services.%s.loadbalancer.server.port" % router: str(port),
-    }
-    labels.update(extra or {})
-    return labels
-
-
 def start_event_time(d, cid):
     """timeNano of the container's start event, from the daemon's own event log (same clock as t_ms)."""
     filters = json.dumps({"type": ["container"], "event": ["start"], "container": [cid]})
@@ -136,7 +125,7 @@ def main():
         proxy = docker_proxy.SocketProxy(d.sock)
         # A container that exists before the provider starts (listed, not learnt from an event).
         early_port, smtp_port, imap1, imap2, bad_port, sick_port, fine_port, always_port = h.free_ports(8)
-        d.run("early", labels=tcp_labels("early", early_port), cmd=dockerd.echo_server(early_port))
+        d.run("early", labels=dockerd.tcp_labels("early", early_port), cmd=dockerd.echo_server(early_port))
 
         w = Watch(["--endpoint=" + proxy.endpoint, "--exposedByDefault=false"])
         try:
@@ -146,7 +135,7 @@ def main():
             w.wait_log(r"connected to Docker")
 
             # A labelled container started after the provider: routed, and how fast.
-            cid = d.run("smtp", labels=tcp_labels("smtp", smtp_port), cmd=dockerd.echo_server(smtp_port))
+            cid = d.run("smtp", labels=dockerd.tcp_labels("smtp", smtp_port), cmd=dockerd.echo_server(smtp_port))
             m = w.wait_message(lambda m: "smtp" in m["routers"], "the new container's router appears", timeout=5)
             h.check(m["routers"]["smtp"]["service"] == "smtp", "router bound to its service: %s" % m["routers"])
             h.check(m["services"]["smtp"] == ["127.0.0.1:%d" % smtp_port], "server address: %s" % m["services"])
@@ -162,9 +151,9 @@ def main():
                            "the stopped container's router is gone, the others stay")
 
             # Unhealthy: never routed. Healthy: routed once its check passes.
-            d.run("sick", labels=tcp_labels("sick", sick_port), cmd=dockerd.echo_server(sick_port),
+            d.run("sick", labels=dockerd.tcp_labels("sick", sick_port), cmd=dockerd.echo_server(sick_port),
                   health_cmd="/bin/busybox false")
-            d.run("fine", labels=tcp_labels("fine", fine_port), cmd=dockerd.echo_server(fine_port),
+            d.run("fine", labels=dockerd.tcp_labels("fine", fine_port), cmd=dockerd.echo_server(fine_port),
                   health_cmd="/bin/busybox true")
             m = w.wait_message(lambda m: "fine" in m["routers"], "the healthy container is routed once healthy")
             deadline = time.monotonic() + 15
@@ -201,7 +190,7 @@ def main():
             w.wait_log(r"\"bad\".*names no service")
 
             # A container that comes back by itself after a daemon restart.
-            d.run("always", labels=tcp_labels("always", always_port), cmd=dockerd.echo_server(always_port),
+            d.run("always", labels=dockerd.tcp_labels("always", always_port), cmd=dockerd.echo_server(always_port),
                   extra=["--restart", "always"])
             w.wait_message(lambda m: "always" in m["routers"], "the restart-always container is routed")
 
@@ -216,7 +205,7 @@ def main():
             d.start_daemon()
             w.wait_log(r"connected to Docker", timeout=60)
             after_port = h.free_port()
-            d.run("after", labels=tcp_labels("after", after_port), cmd=dockerd.echo_server(after_port))
+            d.run("after", labels=dockerd.tcp_labels("after", after_port), cmd=dockerd.echo_server(after_port))
             m = w.wait_message(lambda m: "after" in m["routers"], "a container started on the new daemon is routed")
             deadline = time.monotonic() + 30
             while d.inspect("always")["State"]["Status"] != "running":

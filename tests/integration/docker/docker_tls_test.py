@@ -12,7 +12,7 @@ import threading
 
 import dockerd
 import sy_harness as h
-from docker_provider_test import Watch, tcp_labels  # noqa: E402  (same folder: the Watch helper)
+from docker_provider_test import Watch  # noqa: E402  (same folder: the Watch helper)
 
 dockerd.require_root()
 if not shutil.which("openssl"):
@@ -101,7 +101,7 @@ def main():
         make_pki(pki)
         front = TlsFront(pki, d.sock)
         port = h.free_port()
-        d.run("tls-smtp", labels=tcp_labels("smtp", port))
+        d.run("tls-smtp", labels=dockerd.tcp_labels("smtp", port))
         endpoint = "--endpoint=tcp://127.0.0.1:%d" % front.port
         client = ["--tls.cert=" + os.path.join(pki, "client.pem"), "--tls.key=" + os.path.join(pki, "client-key.pem")]
 

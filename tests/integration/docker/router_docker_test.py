@@ -50,17 +50,6 @@ def wait_greeting(port, want, timeout=15.0):
     raise h.TestFailure("port %d: wanted greeting %r, last saw %r after %.0f s" % (port, want, last, timeout))
 
 
-def labels(router, entrypoint, port, extra=None):
-    out = {
-        "traefik.enable": "true",
-        "traefik.tcp.routers.%s.rule" % router: "HostSNI(`*`)",
-        "traefik.tcp.routers.%s.entrypoints" % router: entrypoint,
-        "traefik.tcp.services.%s.loadbalancer.server.port" % router: str(port),
-    }
-    out.update(extra or {})
-    return out
-
-
 def main():
     smtp_ep, imap_ep, pop_ep, sieve_ep = h.free_ports(4)
     with dockerd.Dockerd() as d, \
@@ -84,7 +73,7 @@ def main():
             sy.wait_for_log(r"connected to Docker", timeout=30)
 
             # A labelled container started after the router: routed.
-            cid = d.run("smtp", labels=labels("smtp", "smtp", smtp.port))
+            cid = d.run("smtp", labels=dockerd.tcp_labels("smtp", smtp.port, "smtp"))
             started = time.monotonic()
             wait_greeting(smtp_ep, b"220 smtp ready")
             print("container start -> routed through the binary: %.0f ms (polling every 100 ms)"
@@ -101,7 +90,7 @@ def main():
             c.close()
 
             # An unhealthy container is not routed; its healthy twin is.
-            d.run("pop-sick", labels=labels("pop", "pop3", pop.port), health_cmd="/bin/busybox false")
+            d.run("pop-sick", labels=dockerd.tcp_labels("pop", pop.port, "pop3"), health_cmd="/bin/busybox false")
             deadline = time.monotonic() + 20
             while d.inspect("pop-sick")["State"]["Health"]["Status"] != "unhealthy":
                 h.check(time.monotonic() < deadline, "the container never became unhealthy")
@@ -110,7 +99,7 @@ def main():
 
             # Two replicas of one compose service share the traffic.
             for i, backend in ((1, imap1), (2, imap2)):
-                d.run("mail-imap-%d" % i, labels=labels("imap", "imap", backend.port, {
+                d.run("mail-imap-%d" % i, labels=dockerd.tcp_labels("imap", backend.port, "imap", {
                     "com.docker.compose.project": "mail", "com.docker.compose.service": "imap"}))
             seen = set()
             deadline = time.monotonic() + 15
@@ -134,7 +123,7 @@ def main():
             h.check(greeting(imap_ep) in (b"* OK imap-1", b"* OK imap-2"), "imap still routed")
 
             # dockerd dies: routes stay. It comes back: picked up without restarting the router.
-            d.run("sieve", labels=labels("sieve", "sieve", sieve.port))
+            d.run("sieve", labels=dockerd.tcp_labels("sieve", sieve.port, "sieve"))
             wait_greeting(sieve_ep, b"OK sieve")
             d.stop_daemon(sig=signal.SIGKILL)
             sy.wait_for_log(r"docker: .*keeping the last configuration", timeout=30)
@@ -142,7 +131,7 @@ def main():
             h.check(greeting(imap_ep) in (b"* OK imap-1", b"* OK imap-2"), "imap stays routed while dockerd is down")
             d.start_daemon()
             sy.wait_for_log(r"connected to Docker", start=mark, timeout=60)
-            d.run("smtp-again", labels=labels("smtp2", "smtp", smtp.port))
+            d.run("smtp-again", labels=dockerd.tcp_labels("smtp2", smtp.port, "smtp"))
             wait_greeting(smtp_ep, b"220 smtp ready", timeout=30)
             h.check(sy.stop() == 0, "clean exit")
     print("ok")
