@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <utility>
+
 #include "forwarder/server.hpp"
 #include "sy_catch.hpp"
 #include "test_net.hpp"
@@ -10,37 +12,14 @@
 using namespace sy;
 using namespace sy::test;
 
-TEST_CASE("an entrypoint that cannot bind stops start-up with its name", "[forwarder][lifecycle]") {
-    // Someone else holds the port (without SO_REUSEPORT).
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(fd, 1);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    const uint16_t port = ntohs(a.sin_port);
+namespace {
 
-    config::static_config statics;
-    config::entry_point ep;
-    ep.address = "127.0.0.1:" + std::to_string(port);
-    ep.listen = {"127.0.0.1", port};
-    statics.entry_points["smtp"] = ep;
-    statics.threads = 1;
-    telemetry::registry counters;
-    forwarder::server srv(statics, counters, nullptr);
-    CHECK_THROWS_WITH(srv.start(), Catch::Contains("entryPoint \"smtp\"") && Catch::Contains("in use"));
-    ::close(fd);
-}
-
-TEST_CASE("a port already held with SO_REUSEPORT (a second switchyard) stops start-up with its name",
-          "[forwarder][lifecycle]") {
-    // Another process listening with SO_REUSEPORT, as a second switchyard would: the kernel would let our per-worker
-    // acceptors join it silently, so start-up must refuse instead.
+/// A loopback listener on an ephemeral port, held by "someone else" (with SO_REUSEPORT when `reuse_port`, as a
+/// second switchyard would hold it). Returns the descriptor and the port.
+std::pair<int, uint16_t> hold_port(bool reuse_port) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    if (reuse_port) ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -48,17 +27,37 @@ TEST_CASE("a port already held with SO_REUSEPORT (a second switchyard) stops sta
     REQUIRE(::listen(fd, 1) == 0);
     socklen_t len = sizeof a;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    const uint16_t port = ntohs(a.sin_port);
+    return {fd, ntohs(a.sin_port)};
+}
 
+/// Starting a server with entrypoint "smtp" on `port` must fail, naming the entrypoint and the cause.
+void check_start_refused(uint16_t port, int threads) {
     config::static_config statics;
     config::entry_point ep;
     ep.address = "127.0.0.1:" + std::to_string(port);
     ep.listen = {"127.0.0.1", port};
     statics.entry_points["smtp"] = ep;
-    statics.threads = 2;
+    statics.threads = threads;
     telemetry::registry counters;
     forwarder::server srv(statics, counters, nullptr);
     CHECK_THROWS_WITH(srv.start(), Catch::Contains("entryPoint \"smtp\"") && Catch::Contains("in use"));
+}
+
+}  // namespace
+
+TEST_CASE("an entrypoint that cannot bind stops start-up with its name", "[forwarder][lifecycle]") {
+    // Someone else holds the port (without SO_REUSEPORT).
+    auto [fd, port] = hold_port(false);
+    check_start_refused(port, 1);
+    ::close(fd);
+}
+
+TEST_CASE("a port already held with SO_REUSEPORT (a second switchyard) stops start-up with its name",
+          "[forwarder][lifecycle]") {
+    // Another process listening with SO_REUSEPORT, as a second switchyard would: the kernel would let our per-worker
+    // acceptors join it silently, so start-up must refuse instead.
+    auto [fd, port] = hold_port(true);
+    check_start_refused(port, 2);
     ::close(fd);
 }
 
