@@ -3,10 +3,12 @@
 //
 // Asio's async_wait(wait_read) re-arms the descriptor with EPOLL_CTL_MOD every time (it cannot know whether an
 // edge was missed), which is two extra system calls per request on a kept-alive connection; HAProxy and nginx pay
-// none. The relay uses it only right after a read returned EAGAIN: the queue is empty and no FIN is pending, so any
-// byte or FIN that arrives later raises a new edge on the edge-triggered registration Asio already made. (Not after
-// a short read: a FIN already queued behind the data would raise no new edge.) The wait
-// is an operation object embedded in the relay: no allocation per wait, nothing held while idle but the queue link.
+// none. The relay uses it only when nothing is left to read and no edge can have been missed: after a read returned
+// EAGAIN, after one whose TCP_INQ answer was 0 (no byte, no FIN queued), or on a backend socket nothing has waited
+// on since its registration. Any byte or FIN that arrives later raises a new edge on the edge-triggered
+// registration Asio already made. (Not after a plain short read: a FIN already queued behind the data would raise
+// no new edge.) The wait is an operation object embedded in the relay: no allocation per wait, nothing held while
+// idle but the queue link.
 #include "forwarder/net.hpp"  // first: Asio's detail headers expect the public ones before them
 
 #include <boost/asio/detail/reactor.hpp>
@@ -26,9 +28,9 @@ public:
     readiness_wait(const readiness_wait&) = delete;
     readiness_wait& operator=(const readiness_wait&) = delete;
 
-    /// Queues the wait on `s`, on which a read has just returned EAGAIN. `on_ready` runs once, on
-    /// the socket's thread: with no error when bytes (or FIN, or an error) arrived, with operation_aborted when the
-    /// socket was closed.
+    /// Queues the wait on `s`, which the caller knows drained with no edge missed (see above). `on_ready` runs
+    /// once, on the socket's thread: with no error when bytes (or FIN, or an error) arrived, with operation_aborted
+    /// when the socket was closed.
     void start(tcp_socket& s, net::detail::reactor& reactor);
 
 private:

@@ -69,19 +69,10 @@ void worker::apply(std::shared_ptr<const runtime::snapshot> snap) {
     shared_.applied.fetch_add(1, std::memory_order_release);
 }
 
-void worker::stop_accepting() {
-    net::post(context_, [this] {
+void worker::stop_accepting(std::string entry_point) {
+    net::post(context_, [this, entry_point = std::move(entry_point)] {
         for (auto& l : listeners_) {
-            error_code ec;
-            l->acceptor.close(ec);
-        }
-    });
-}
-
-void worker::stop_accepting(const std::string& entry_point) {
-    net::post(context_, [this, entry_point] {
-        for (auto& l : listeners_) {
-            if (l->name != entry_point) continue;
+            if (!entry_point.empty() && l->name != entry_point) continue;
             error_code ec;
             l->acceptor.close(ec);
         }

@@ -72,10 +72,9 @@ public:
     void start();
     /// Replaces the snapshot on the worker's thread (callable from any thread).
     void publish(std::shared_ptr<const runtime::snapshot> snap);
-    /// Closes the acceptors (any thread; returns at once).
-    void stop_accepting();
-    /// Closes the acceptor of one entrypoint (any thread; returns at once; unknown names are ignored).
-    void stop_accepting(const std::string& entry_point);
+    /// Closes the acceptor of one entrypoint, or all of them when `entry_point` is empty (any thread; returns at
+    /// once; unknown names are ignored).
+    void stop_accepting(std::string entry_point = {});
     /// Closes every connection still open (any thread; returns at once).
     void close_connections();
     /// Lets the thread finish once its work is done, and joins it.
