@@ -55,15 +55,6 @@ void log_statuses(const runtime::snapshot& snap, const runtime::snapshot* previo
     report("middleware", snap.middlewares, previous ? &previous->middlewares : nullptr);
 }
 
-/// How long a stop may take: the forwarder's entrypoints only (the API's own entrypoint closes at once).
-duration longest_grace(const config::static_config& statics) {
-    const auto api_owned = forwarder::api_entry_points(statics);
-    duration grace = duration::zero();
-    for (const auto& [name, ep] : statics.entry_points)
-        if (!api_owned.contains(name)) grace = std::max(grace, ep.request_accept_grace_timeout + ep.grace_timeout);
-    return grace;
-}
-
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
@@ -126,7 +117,7 @@ int cmd_run(int argc, char** argv) {
     std::thread stopper;
     stop_signals.async_wait([&](boost::system::error_code ec, int sig) {
         if (ec) return;
-        spdlog::info("signal {}: stopping (at most {})", sig, format_duration(longest_grace(statics)));
+        spdlog::info("signal {}: stopping (at most {})", sig, format_duration(forwarder::longest_stop(statics)));
         // From now on /ping answers 503, also while entrypoints keep accepting for requestAcceptGraceTimeout.
         api.set_shutting_down();
         // The forwarder drains on its own threads; the control loop keeps serving /ping (503) meanwhile.

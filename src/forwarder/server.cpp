@@ -51,6 +51,14 @@ std::set<std::string> api_entry_points(const config::static_config& statics) {
     return out;
 }
 
+duration longest_stop(const config::static_config& statics) {
+    const auto skip = api_entry_points(statics);
+    duration longest = duration::zero();
+    for (const auto& [name, ep] : statics.entry_points)
+        if (!skip.contains(name)) longest = std::max(longest, ep.request_accept_grace_timeout + ep.grace_timeout);
+    return longest;
+}
+
 server::server(const config::static_config& statics, telemetry::registry& counters,
                telemetry::access_log* access_log)
     : statics_(statics), counters_(counters), shared_(std::make_unique<shared_state>()) {
@@ -108,7 +116,6 @@ void server::stop() {
     // rotation), then stop accepting and give the connections graceTimeOut.
     const auto skip = api_entry_points(statics_);
     std::vector<std::pair<duration, std::string>> closing;  // (after, entrypoint), earliest first
-    duration until_closed = duration::zero();
     for (const auto& [name, ep] : statics_.entry_points) {
         if (skip.contains(name)) continue;
         closing.emplace_back(ep.request_accept_grace_timeout, name);
@@ -116,10 +123,10 @@ void server::stop() {
             std::chrono::duration_cast<std::chrono::milliseconds>(ep.request_accept_grace_timeout).count();
         if (accept_ms > 0)
             spdlog::info("entryPoint \"{}\": accepting for {} ms more (requestAcceptGraceTimeout)", name, accept_ms);
-        // Deliberate difference from Traefik: connections are not tracked per entrypoint, so every connection gets
-        // until the last entrypoint's deadline (Traefik closes each entrypoint's own at its own deadline).
-        until_closed = std::max(until_closed, ep.request_accept_grace_timeout + ep.grace_timeout);
     }
+    // Deliberate difference from Traefik: connections are not tracked per entrypoint, so every connection gets until
+    // the last entrypoint's deadline (Traefik closes each entrypoint's own at its own deadline).
+    const duration until_closed = longest_stop(statics_);
     std::sort(closing.begin(), closing.end());
     using clock = std::chrono::steady_clock;
     const auto start = clock::now();

@@ -63,4 +63,8 @@ private:
 /// `prometheus` when those are enabled ("traefik" by default).
 std::set<std::string> api_entry_points(const config::static_config& statics);
 
+/// The longest a stop() may take: the latest requestAcceptGraceTimeout + graceTimeOut of the forwarder's entrypoints
+/// (every connection gets until then; the API's own entrypoints close at once).
+duration longest_stop(const config::static_config& statics);
+
 }  // namespace sy::forwarder
