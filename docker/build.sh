@@ -1,20 +1,14 @@
 #!/usr/bin/env bash
 # Builds the switchyard image without pulling anything: a FROM scratch image around the host's release build.
 #   docker/build.sh [TAG]            default tag switchyard:latest; the docker CLI honours DOCKER_HOST
-#   SWITCHYARD_BIN=path docker/build.sh   package that binary instead of building build-image/
-# Prints the image's size last: 15.1 MiB on Debian 12 (release build with -Dprefer_static=true links OpenSSL,
-# yaml-cpp and RE2 statically; spdlog, fmt and toml++ ship only shared libraries, which also pull in libstdc++).
+#   SWITCHYARD_BIN=path docker/build.sh   package that binary instead of the release build (scripts/release-build.sh)
+# Prints the image's size last (README "Quick start" has today's figure): the release build links everything but
+# glibc statically, so the image holds the binary, libc, libm, the loader and the CA bundle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tag=${1:-switchyard:latest}
 bin=${SWITCHYARD_BIN:-}
-if [ -z "$bin" ]; then
-  if [ ! -f build-image/build.ninja ]; then
-    meson setup build-image -Dbuildtype=release -Db_ndebug=true -Dtests=false -Dprefer_static=true >/dev/null
-  fi
-  ninja -C build-image src/app/switchyard >/dev/null
-  bin=build-image/src/app/switchyard
-fi
+if [ -z "$bin" ]; then bin=$(scripts/release-build.sh | tail -1); fi
 ctx=$(mktemp -d /tmp/sy-image-XXXXXX)
 trap 'rm -rf "$ctx"' EXIT
 root=$ctx/rootfs

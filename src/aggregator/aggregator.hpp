@@ -19,6 +19,14 @@ namespace sy::aggregator {
 struct merged_config {
     config::dynamic_config config;
     std::vector<config::element_finding> findings;
+    /// Router (qualified) → its service as the provider wrote it, where qualifying changed it: Traefik's API shows
+    /// a router's `service` as written (`smtp`, not `smtp@docker`), and tools that read the API expect that.
+    std::map<std::string, std::string> services_as_written;
+    std::map<std::string, std::string> docker_gateways;  ///< every provider's, merged (provider_message)
+    /// What the merge refused where no router, service or middleware can show it (a serversTransport or TLS options
+    /// named with `@`, "default" TLS options from several providers): the run command logs these, config check
+    /// counts them as errors.
+    std::vector<std::string> conflicts;
     friend bool operator==(const merged_config&, const merged_config&) = default;
 };
 

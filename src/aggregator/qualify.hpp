@@ -5,8 +5,13 @@
 
 namespace sy::aggregator {
 
-/// `name@provider`, or `name` unchanged when it already names a provider (contains `@`) or is empty.
+/// A reference (a router's service, a middleware, a weighted child, a transport): `name@provider`, or `name`
+/// unchanged when it already names a provider (contains `@`) or is empty.
 std::string qualify(std::string_view name, std::string_view provider);
+
+/// A definition's own name: always `name@provider` (Traefik's MakeQualifiedName), so one provider's definition can
+/// never take the qualified name of another's; a name that contains `@` is refused by the merge.
+std::string qualify_definition(std::string_view name, std::string_view provider);
 
 /// The provider part of a qualified name ("docker" for "smtp@docker"); empty when there is no `@`.
 inline std::string_view provider_of(std::string_view qualified) {

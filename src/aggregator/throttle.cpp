@@ -11,7 +11,7 @@ namespace sy::aggregator {
 
 namespace {
 bool same_message(const config::provider_message& a, const config::provider_message& b) {
-    return a.config == b.config && a.findings == b.findings;
+    return a.config == b.config && a.findings == b.findings && a.docker_gateways == b.docker_gateways;
 }
 }  // namespace
 

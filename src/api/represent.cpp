@@ -1,6 +1,10 @@
 #include "api/represent.hpp"
 
+#include <ctime>
+
 #include <nlohmann/json.hpp>
+
+#include "bans/expiry_time.hpp"
 
 namespace sy::api {
 namespace {
@@ -24,8 +28,7 @@ json router_config(const runtime::router_info& r) {
     const auto& c = r.config;
     put_nonempty(j, "entryPoints", c.entry_points);
     put_nonempty(j, "middlewares", c.middlewares);
-    // Deliberate difference: Traefik shows `service` as written ("mail"); the runtime snapshot holds it qualified
-    // ("mail@file"), which names the service unambiguously. The serviceName filter accepts both forms.
+    // As written ("smtp"), as Traefik shows it; the service's own entry has the qualified name.
     put_nonempty(j, "service", c.service);
     put_nonempty(j, "rule", c.rule);
     put_nonempty(j, "ruleSyntax", c.rule_syntax);
@@ -50,6 +53,14 @@ json router_config(const runtime::router_info& r) {
     put_nonempty(j, "error", r.errors);
     j["status"] = status_text(r.state);
     put_nonempty(j, "using", r.using_entry_points);
+    return j;
+}
+
+/// Traefik's serverStatus (runtime.TCPServiceInfo.UpdateServerStatus): "UP" or "DOWN" per server address, read from
+/// the live health state when the API answers, not from when the snapshot was built.
+json server_status(const runtime::service_info& s) {
+    json j = json::object();
+    for (const auto& [address, built] : s.server_status) j[address] = runtime::server_state(s, address);
     return j;
 }
 
@@ -86,6 +97,12 @@ json service_config(const runtime::service_info& s) {
         }
         if (lb->termination_delay) lj["terminationDelay"] = *lb->termination_delay;
         if (lb->health_check) lj["healthCheck"] = health_check(*lb->health_check);
+        if (const auto& p = lb->passive_health_check) {
+            json pj = json::object();
+            pj["maxFailedAttempts"] = p->max_failed_attempts;
+            pj["failureWindow"] = format_duration(p->failure_window);
+            lj["passiveHealthCheck"] = std::move(pj);
+        }
         j["loadBalancer"] = std::move(lj);
     }
     if (const auto& w = s.config.weighted) {
@@ -105,7 +122,7 @@ json service_config(const runtime::service_info& s) {
     put_nonempty(j, "error", s.errors);
     j["status"] = status_text(s.state);
     put_nonempty(j, "usedBy", s.used_by);
-    if (!s.server_status.empty()) j["serverStatus"] = s.server_status;
+    if (!s.server_status.empty()) j["serverStatus"] = server_status(s);
     return j;
 }
 
@@ -131,6 +148,7 @@ json middleware_config(const runtime::middleware_info& m) {
     }
     if (m.config.ip_white_list) j["ipWhiteList"] = source_range(*m.config.ip_white_list);
     if (m.config.ip_allow_list) j["ipAllowList"] = source_range(*m.config.ip_allow_list);
+    if (m.config.ip_deny_list) j["ipDenyList"] = source_range(*m.config.ip_deny_list);
     put_nonempty(j, "error", m.errors);
     j["status"] = status_text(m.state);
     put_nonempty(j, "usedBy", m.used_by);
@@ -218,6 +236,19 @@ nlohmann::json represent_entry_point(const std::string& name, const config::entr
         }
         j["proxyProtocol"] = std::move(pp);
     }
+    // Switchyard only: the entrypoint speaks a mail protocol's STARTTLS dialogue itself.
+    if (ep.starttls) {
+        const auto& st = *ep.starttls;
+        j["starttls"] = {
+            {"protocol", st.protocol},
+            {"hostname", st.hostname},
+            {"preTLSCommandTimeout", format_duration(st.command_timeout)},
+            {"preTLSTotalTimeout", format_duration(st.total_timeout)},
+            {"clientHelloTimeout", format_duration(st.client_hello_timeout)},
+            {"backendConnectTimeout", format_duration(st.backend_connect_timeout)},
+            {"backendDialogueTimeout", format_duration(st.backend_dialogue_timeout)},
+        };
+    }
     return j;
 }
 
@@ -236,8 +267,9 @@ nlohmann::json represent_overview(const runtime::snapshot* snap, const config::s
           {"accessLog", statics.access_log.enabled}}},
     };
     json providers = json::array();
-    // Traefik lists the provider struct's field names in declaration order: Docker before File.
+    // Traefik lists the provider struct's field names in declaration order: Docker, Swarm, File.
     if (statics.docker.enabled) providers.push_back("Docker");
+    if (statics.swarm.enabled) providers.push_back("Swarm");
     if (statics.file.enabled) providers.push_back("File");
     if (!providers.empty()) j["providers"] = std::move(providers);
     return j;
@@ -256,8 +288,101 @@ nlohmann::json represent_rawdata(const runtime::snapshot* snap) {
     return j;
 }
 
+nlohmann::json represent_certificates(const runtime::snapshot* snap) {
+    json list = json::array();
+    if (!snap || !snap->tls) return list;
+    for (const auto& c : snap->tls->certificates) {
+        json j = {{"source", c.source}, {"status", c.state}, {"sans", c.names}};
+        put_nonempty(j, "keyType", c.key_kind);
+        put_nonempty(j, "subject", c.subject);
+        if (c.not_after != std::chrono::system_clock::time_point{}) {
+            const std::time_t t = std::chrono::system_clock::to_time_t(c.not_after);
+            std::tm tm{};
+            gmtime_r(&t, &tm);
+            char buf[32];
+            std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            j["notAfter"] = buf;
+        }
+        if (c.is_default) j["default"] = true;
+        if (c.generated) j["generated"] = true;
+        put_nonempty(j, "error", c.errors);
+        list.push_back(std::move(j));
+    }
+    return list;
+}
+
 nlohmann::json represent_version(const std::string& version, const std::string& start_date_rfc3339) {
     return {{"Version", version}, {"Codename", "switchyard"}, {"startDate", start_date_rfc3339}};
+}
+
+namespace {
+
+int64_t unix_seconds(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+json series_json(const telemetry::traffic_history::series& s) {
+    json open = json::array(), in = json::array(), out = json::array();
+    for (const auto& p : s.points) {
+        open.push_back(p.open);
+        in.push_back(p.bytes_in);
+        out.push_back(p.bytes_out);
+    }
+    return {{"open", std::move(open)}, {"bytesIn", std::move(in)}, {"bytesOut", std::move(out)}};
+}
+
+}  // namespace
+
+nlohmann::json represent_bans(const bans::ban_list_version* v, bans::unix_seconds now) {
+    if (!v) return {{"enabled", false}};
+    json j = {{"enabled", true},
+              {"file", v->file},
+              {"entryPoints", v->entry_points},
+              {"entries", v->set->entries()},
+              {"fileEntries", v->file_entries},
+              {"active", v->set->active(now)},
+              {"generation", v->generation}};
+    if (v->loaded_at > 0) j["loadedAt"] = bans::format_expiry(v->loaded_at);
+    if (auto next = v->set->next_expiry(now); next != bans::never) j["nextExpiry"] = bans::format_expiry(next);
+    json skipped = json::array();
+    for (const auto& e : v->skipped) skipped.push_back({{"line", e.line}, {"error", e.what}});
+    j["skippedLines"] = std::move(skipped);
+    put_nonempty(j, "readError", v->read_error);
+    if (const auto& cs = v->crowdsec) {
+        json c = {{"url", cs->url}, {"decisions", cs->decisions}, {"pulls", cs->pulls}};
+        if (cs->last_pull > 0) c["lastPull"] = bans::format_expiry(cs->last_pull);
+        put_nonempty(c, "error", cs->error);
+        j["crowdsec"] = std::move(c);
+    }
+    return j;
+}
+
+nlohmann::json represent_activity(const telemetry::traffic_history* history,
+                                  const std::vector<telemetry::refusal>& refusals) {
+    json times = json::array(), routers = json::object(), services = json::object(), servers = json::object();
+    if (history) {
+        for (auto t : history->times()) times.push_back(unix_seconds(t));
+        for (const auto& [name, s] : history->routers()) routers[name] = series_json(s);
+        for (const auto& [name, s] : history->services()) services[name] = series_json(s);
+        for (const auto& [key, s] : history->servers()) {
+            auto sep = key.find('\x1f');
+            if (sep == std::string::npos) continue;
+            servers[key.substr(0, sep)][key.substr(sep + 1)] = series_json(s);
+        }
+    }
+    json recent = json::array();
+    for (const auto& r : refusals) {
+        json j = {{"time", unix_seconds(r.at)}, {"entryPoint", r.entry_point}, {"client", r.client},
+                  {"outcome", r.outcome}};
+        put_nonempty(j, "router", r.router);
+        recent.push_back(std::move(j));
+    }
+    return {{"interval", format_duration(telemetry::traffic_history::interval)},
+            {"times", std::move(times)},
+            {"routers", std::move(routers)},
+            {"services", std::move(services)},
+            {"servers", std::move(servers)},
+            {"refusals", std::move(recent)}};
 }
 
 nlohmann::json represent_error(const std::string& message) { return {{"message", message}}; }

@@ -5,8 +5,11 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 
+#include "bans/ban_sources.hpp"
 #include "config/static_config.hpp"
 #include "runtime/snapshot.hpp"
+#include "telemetry/history.hpp"
+#include "telemetry/recent_refusals.hpp"
 
 namespace sy::api {
 
@@ -32,7 +35,20 @@ nlohmann::json represent_overview(const runtime::snapshot* snap, const config::s
 /// `/api/rawdata`: maps keyed by name, without the name/provider/type representation fields.
 nlohmann::json represent_rawdata(const runtime::snapshot* snap);
 /// `/api/version`.
+/// Every certificate of the configuration (Traefik's /api/certificates, with Switchyard's `source`, `status` and
+/// `error`: a certificate that did not load is listed with why, naming its file).
+nlohmann::json represent_certificates(const runtime::snapshot* snap);
+
 nlohmann::json represent_version(const std::string& version, const std::string& start_date_rfc3339);
+/// `/api/switchyard/activity` (Switchyard only, for the dashboard): the sampled history of open connections and
+/// cumulative bytes per router, service and server (`times` in unix seconds; a series shorter than `times` is
+/// aligned to its end), and the recent refusals, newest first.
+/// Switchyard only: the ban list in force (banList.filename): counts, not the addresses.
+nlohmann::json represent_bans(const bans::ban_list_version* bans, bans::unix_seconds now);
+
+nlohmann::json represent_activity(const telemetry::traffic_history* history,
+                                  const std::vector<telemetry::refusal>& refusals);
+
 /// `{"message": ...}`, the body of every API error.
 nlohmann::json represent_error(const std::string& message);
 

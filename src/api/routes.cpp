@@ -70,13 +70,39 @@ http_response one_response(const id_match& m, const Map* map, const char* what, 
     return error_response(404, std::string(what) + " not found: " + *m.id);
 }
 
+/// Traefik's traefik_service_server_up{service,url} gauge for HTTP services, named for TCP as the other families of
+/// TCP servers are (traefik_tcp_service_server_*; Traefik v3.6 has no TCP one yet, a TODO in healthcheck_tcp.go):
+/// 1 UP, 0 DOWN, per server of every load balancer in the current snapshot, read live.
+std::string server_up_family(const runtime::snapshot& snap) {
+    constexpr std::string_view name = "traefik_tcp_service_server_up";
+    std::string out;
+    out += "# HELP traefik_tcp_service_server_up TCP service server is up, described by gauge value of 0 or 1.\n";
+    out += "# TYPE traefik_tcp_service_server_up gauge\n";
+    for (const auto& [service, info] : snap.services)
+        for (const auto& [address, built] : info.server_status) {
+            const bool up = runtime::server_state(info, address) == "UP";
+            out += name;
+            out += "{service=\"" + telemetry::escape_label_value(service) + "\",server=\"" +
+                   telemetry::escape_label_value(address) + "\"} " + (up ? "1" : "0") + "\n";
+        }
+    return out;
+}
+
 http_response api_routes(const std::string& path, const target& t, const route_context& ctx) {
     const runtime::snapshot* snap = ctx.snapshot.get();
     const config::static_config& statics = *ctx.statics;
 
     if (path == "/api/overview") return json_response(200, represent_overview(snap, statics));
     if (path == "/api/rawdata") return json_response(200, represent_rawdata(snap));
+    if (path == "/api/certificates") return json_response(200, represent_certificates(snap));
     if (path == "/api/version") return json_response(200, represent_version(ctx.version, ctx.start_date));
+    // Switchyard only: what the dashboard charts (Traefik's API has no history).
+    if (path == "/api/switchyard/bans") return json_response(200, represent_bans(ctx.bans.get(), bans::unix_now()));
+    if (path == "/api/switchyard/activity") {
+        std::vector<telemetry::refusal> refusals;
+        if (ctx.counters) refusals = ctx.counters->refusals_seen.list();
+        return json_response(200, represent_activity(ctx.history, refusals));
+    }
 
     if (path == "/api/entrypoints") {
         auto eps = api_entry_points(statics);
@@ -174,6 +200,7 @@ http_response handle(const http_request& req, const route_context& ctx) {
     }
     if (ctx.serve.metrics && path == "/metrics") {
         std::string text = ctx.counters ? telemetry::render_prometheus(*ctx.counters, ctx.statics->prometheus) : "";
+        if (ctx.snapshot && ctx.statics->prometheus.add_services_labels) text += server_up_family(*ctx.snapshot);
         return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(text), {}};
     }
     if (ctx.serve.api && path.rfind("/api/", 0) == 0) return api_routes(path, t, ctx);

@@ -7,9 +7,11 @@
 #include <utility>
 #include <vector>
 
+#include "bans/ban_sources.hpp"
 #include "config/static_config.hpp"
 #include "runtime/snapshot.hpp"
 #include "telemetry/counters.hpp"
+#include "telemetry/history.hpp"
 
 namespace sy::api {
 
@@ -41,6 +43,8 @@ struct route_context {
     std::string version;     ///< "0.1.0"
     std::string start_date;  ///< RFC 3339, for /api/version
     endpoints serve;
+    const telemetry::traffic_history* history = nullptr;  ///< for /api/switchyard/activity; null: no samples
+    std::shared_ptr<const bans::ban_list_version> bans;    ///< for /api/switchyard/bans; null: no ban list (yet)
 };
 
 http_response handle(const http_request& req, const route_context& ctx);

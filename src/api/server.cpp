@@ -4,10 +4,10 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -19,6 +19,9 @@
 #include <vector>
 
 #include "api/routes.hpp"
+#include "forwarder/accept_backoff.hpp"
+#include "forwarder/listen_address.hpp"
+#include "telemetry/log_exception.hpp"
 
 #ifndef SY_VERSION
 #define SY_VERSION "dev"
@@ -54,13 +57,30 @@ struct api_server::impl : std::enable_shared_from_this<impl> {
     std::atomic<bool> stopped{false};
     mutable std::mutex snap_mutex;
     std::shared_ptr<const runtime::snapshot> snap;
+    std::shared_ptr<const bans::ban_list_version> bans;  ///< under snap_mutex too
+    telemetry::traffic_history history;  ///< sampled and read on the control thread only
+    net::steady_timer sampler;
 
     impl(net::any_io_executor e, const config::static_config& s, telemetry::registry& c)
-        : ex(std::move(e)), statics(s), counters(c) {}
+        : ex(std::move(e)), statics(s), counters(c), sampler(ex) {}
+
+    /// The dashboard's charts: one sample now, then one every traffic_history::interval, until stop().
+    void sample() {
+        history.sample(counters, std::chrono::system_clock::now());
+        sampler.expires_after(telemetry::traffic_history::interval);
+        sampler.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (!ec && !self->stopped) self->sample();
+        });
+    }
 
     std::shared_ptr<const runtime::snapshot> current() const {
         std::lock_guard lock(snap_mutex);
         return snap;
+    }
+
+    std::shared_ptr<const bans::ban_list_version> current_bans() const {
+        std::lock_guard lock(snap_mutex);
+        return bans;
     }
 
     net::awaitable<void> accept_loop(listener& l) {
@@ -68,8 +88,17 @@ struct api_server::impl : std::enable_shared_from_this<impl> {
         for (;;) {
             auto [ec, socket] = co_await l.acceptor->async_accept(token);
             if (ec == net::error::operation_aborted || stopped) co_return;
-            if (ec) continue;  // EMFILE and friends: the next accept may succeed
-            net::co_spawn(ex, session(beast::tcp_stream(std::move(socket)), l.serve), net::detached);
+            if (ec) {
+                // Out of descriptors the accept fails at once and again: the forwarder's back-off, or this loop
+                // would spin the control thread (providers, builder, /ping) exactly when descriptors run out.
+                co_await forwarder::back_off_if_exhausted(ec, l.entry_point);
+                continue;
+            }
+            forwarder::accept_succeeded(ex, l.entry_point);
+            net::co_spawn(ex, session(beast::tcp_stream(std::move(socket)), l.serve),
+                          [&name = l.entry_point](std::exception_ptr e) {
+                              if (e) telemetry::log_ended_by(e, "entryPoint \"" + name + "\": an API connection");
+                          });
         }
     }
 
@@ -83,7 +112,8 @@ struct api_server::impl : std::enable_shared_from_this<impl> {
             auto [rec, rn] = co_await http::async_read(stream, buffer, req, token);
             if (rec) break;
 
-            route_context ctx{&statics, current(), &counters, shutting_down.load(), SY_VERSION, start_date, serve};
+            route_context ctx{&statics, current(), &counters, shutting_down.load(), SY_VERSION, start_date, serve,
+                              &history, current_bans()};
             http_response out = handle({std::string(req.method_string()), std::string(req.target())}, ctx);
 
             http::response<http::string_body> res{static_cast<http::status>(out.status), req.version()};
@@ -130,24 +160,20 @@ void api_server::start() {
         if (it == eps.end()) throw std::runtime_error("entryPoint \"" + name + "\" doesn't exist (used by the API, "
                                                       "ping or metrics)");
         const auto& ep = it->second;
-        beast::error_code ec;
-        auto host = ep.listen.host.empty() ? net::ip::address(net::ip::address_v6::any())
-                                           : net::ip::make_address(ep.listen.host, ec);
-        if (ec) throw std::runtime_error("entryPoint \"" + name + "\": address \"" + ep.address + "\": " + ec.message());
-        tcp::endpoint endpoint(host, ep.listen.port);
+        auto where = forwarder::resolve_listen_address(ep.listen);
+        if (!where)
+            throw std::runtime_error("entryPoint \"" + name + "\": cannot listen on \"" + ep.address +
+                                     "\": " + where.error().to_string());
+        const tcp::endpoint endpoint = where->endpoint;
         auto acceptor = std::make_unique<tcp::acceptor>(impl_->ex);
+        beast::error_code ec;
         auto fail = [&](const char* what) {
             throw std::runtime_error("entryPoint \"" + name + "\": cannot " + what + " \"" + ep.address +
                                      "\": " + ec.message());
         };
         acceptor->open(endpoint.protocol(), ec);
-        if (ec && ep.listen.host.empty()) {
-            // ":8080" on a host without IPv6: all IPv4 interfaces, as Go's listener falls back to.
-            endpoint = tcp::endpoint(net::ip::address_v4::any(), ep.listen.port);
-            acceptor->open(endpoint.protocol(), ec);
-        }
         if (ec) fail("open");
-        if (endpoint.address().is_v6() && ep.listen.host.empty()) acceptor->set_option(net::ip::v6_only(false), ec);
+        if (endpoint.address().is_v6()) acceptor->set_option(net::ip::v6_only(!where->dual_stack), ec);
         acceptor->set_option(net::socket_base::reuse_address(true), ec);
         acceptor->bind(endpoint, ec);
         if (ec) fail("bind");
@@ -155,12 +181,20 @@ void api_server::start() {
         if (ec) fail("listen on");
         impl_->listeners.push_back(listener{name, ep.address, serve, std::move(acceptor)});
     }
-    for (auto& l : impl_->listeners) net::co_spawn(impl_->ex, impl_->accept_loop(l), net::detached);
+    for (auto& l : impl_->listeners)
+        net::co_spawn(impl_->ex, impl_->accept_loop(l),
+                      telemetry::log_exception("entryPoint \"" + l.entry_point + "\": the API stopped accepting", true));
+    if (s.api.enabled && s.api.insecure) net::dispatch(impl_->ex, [self = impl_] { self->sample(); });
 }
 
 void api_server::publish(std::shared_ptr<const runtime::snapshot> snap) {
     std::lock_guard lock(impl_->snap_mutex);
     impl_->snap = std::move(snap);
+}
+
+void api_server::publish_bans(std::shared_ptr<const bans::ban_list_version> bans) {
+    std::lock_guard lock(impl_->snap_mutex);
+    impl_->bans = std::move(bans);
 }
 
 void api_server::set_shutting_down() { impl_->shutting_down = true; }
@@ -173,6 +207,7 @@ void api_server::stop() {
         beast::error_code ignored;
         for (auto& l : self->listeners) l.acceptor->close(ignored);
         for (auto* s : self->sessions) s->socket().close(ignored);
+        self->sampler.cancel();
     });
 }
 

@@ -6,9 +6,11 @@
 #include <memory>
 #include <string>
 
+#include "bans/ban_sources.hpp"
 #include "config/static_config.hpp"
 #include "runtime/snapshot.hpp"
 #include "telemetry/counters.hpp"
+#include "telemetry/history.hpp"
 
 namespace sy::api {
 
@@ -25,6 +27,8 @@ public:
     void start();
     /// The snapshot the API shows from now on (called on every configuration change; any thread).
     void publish(std::shared_ptr<const runtime::snapshot> snap);
+    /// The ban list the API shows from now on (any thread).
+    void publish_bans(std::shared_ptr<const bans::ban_list_version> bans);
     /// /ping answers 503 from now on (Traefik's terminatingStatusCode).
     void set_shutting_down();
     /// Closes the listeners and every open API connection.

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "base/concat.hpp"
+#include "base/text.hpp"
 
 namespace sy {
 
@@ -53,6 +54,14 @@ result<cidr> parse_cidr(std::string_view text) {
     auto bits = text.substr(slash + 1);
     unsigned n = 0;
     auto [p, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), n);
+    if (ip->is_v6() && c.network.is_v4()) {
+        // IPv4-mapped (::ffff:a.b.c.d/p): the prefix counts the 96 mapping bits, as Go's net.ParseCIDR, so
+        // ::ffff:0:0/96 is every IPv4 address. A shorter prefix would reach past the mapped block.
+        if (bits.empty() || ec != std::errc{} || p != bits.data() + bits.size() || n < 96 || n > 128)
+            return diagnostic{"", "invalid CIDR \"" + original + "\": an IPv4-mapped prefix length must be 96-128"};
+        c.prefix = n - 96;
+        return c;
+    }
     if (bits.empty() || ec != std::errc{} || p != bits.data() + bits.size() || n > max)
         return diagnostic{"", "invalid CIDR \"" + original + "\": prefix length must be 0-" + std::to_string(max)};
     c.prefix = n;
@@ -76,6 +85,20 @@ result<host_port> parse_host_port(std::string_view text) {
     if (port.empty() || ec != std::errc{} || p != port.data() + port.size()) return bad("port is not a number");
     if (n == 0 || n > 65535) return bad("port " + std::string(port) + " out of range 1-65535");
     return host_port{std::string(host), static_cast<uint16_t>(n)};
+}
+
+result<host_port> parse_listen_address(std::string_view text) {
+    text = trim(text);
+    // Traefik's `[host]:port[/tcp|/udp]`: a '/' after any ']' starts the protocol.
+    if (size_t slash = text.rfind('/'); slash != std::string_view::npos && text.find(']', slash) == text.npos) {
+        const std::string proto = ascii_lower(text.substr(slash + 1));
+        if (proto == "udp")
+            return diagnostic{"", "UDP entrypoints are not supported (Switchyard routes TCP only); remove the "
+                                  "entrypoint or use /tcp"};
+        if (proto != "tcp") return diagnostic{"", "unknown protocol \"" + proto + "\" (use /tcp)"};
+        text = text.substr(0, slash);
+    }
+    return parse_host_port(text);
 }
 
 std::string format_host_port(std::string_view host, uint16_t port) {

@@ -41,6 +41,12 @@ struct host_port {
 /// Parses ":25", "0.0.0.0:25", "[::1]:25", "mail.example.com:25". Refuses a missing or out-of-range port.
 result<host_port> parse_host_port(std::string_view text);
 
+/// An entrypoint's `address` as Traefik writes it, `[host]:port[/tcp]`: ":25", "0.0.0.0:25", "[::1]:8080",
+/// "localhost:8080", ":25/tcp". "/udp" and other protocols are refused (Switchyard routes TCP only). The one parser of
+/// listen addresses, for routing and API entrypoints alike; forwarder/listen_address.hpp turns its result into the
+/// address both listen on.
+result<host_port> parse_listen_address(std::string_view text);
+
 /// "host:port" with brackets around IPv6 literals.
 std::string format_host_port(std::string_view host, uint16_t port);
 

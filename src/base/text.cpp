@@ -45,6 +45,44 @@ std::string closest_match(std::string_view word, std::span<const std::string> ca
     return best;
 }
 
+namespace {
+
+std::vector<std::string> name_words(std::string_view name) {
+    std::vector<std::string> out;
+    std::string word;
+    for (char c : name) {
+        if (c == '-' || c == '_' || c == '.') {
+            if (!word.empty()) out.push_back(std::move(word));
+            word.clear();
+        } else {
+            word += c;
+        }
+    }
+    if (!word.empty()) out.push_back(std::move(word));
+    return out;
+}
+
+bool has_word(std::string_view name, std::string_view word) {
+    for (const auto& w : name_words(name))
+        if (iequals(w, word)) return true;
+    return false;
+}
+
+}  // namespace
+
+std::string closest_name(std::string_view word, std::span<const std::string> candidates) {
+    if (word.empty()) return {};
+    for (const auto& c : candidates)
+        if (iequals(c, word)) return c;
+    std::string best;
+    for (const auto& c : candidates) {
+        // The shortest such candidate is the least surprising: `smtp` → `mail-smtp` before `mail-smtp-relay`.
+        if ((has_word(c, word) || has_word(word, c)) && (best.empty() || c.size() < best.size())) best = c;
+    }
+    if (!best.empty()) return best;
+    return closest_match(word, candidates);
+}
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
         s.remove_prefix(1);

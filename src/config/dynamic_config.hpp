@@ -48,14 +48,26 @@ struct tcp_server {
     friend bool operator==(const tcp_server&, const tcp_server&) = default;
 };
 
+/// Traefik v3.6's TCPServerHealthCheck (pkg/config/dynamic/tcp_config.go), its SetDefaults included: interval 30s,
+/// timeout 5s, unhealthyInterval absent (= interval). Label path: `<prefix>.tcp.services.<s>.loadbalancer.healthcheck.*`.
 struct tcp_health_check {
-    std::optional<int> port;
+    std::optional<int> port;  ///< absent (or Traefik's 0): the server's own port
     std::string send;
     std::string expect;
     duration interval = std::chrono::seconds(30);
     std::optional<duration> unhealthy_interval;
     duration timeout = std::chrono::seconds(5);
     friend bool operator==(const tcp_health_check&, const tcp_health_check&) = default;
+};
+
+/// Switchyard extension: Traefik v3.6's HTTP passiveHealthCheck (same keys and defaults) on TCP services, on by
+/// default. maxFailedAttempts consecutive failed dials within failureWindow take a server DOWN; without an active
+/// check it is tried again after failureWindow. 0 turns passive health off, including the retry of a failed dial
+/// on another server (Traefik's TCP behaviour).
+struct passive_health_check {
+    int max_failed_attempts = 1;
+    duration failure_window = std::chrono::seconds(10);
+    friend bool operator==(const passive_health_check&, const passive_health_check&) = default;
 };
 
 struct tcp_servers_load_balancer {
@@ -65,6 +77,7 @@ struct tcp_servers_load_balancer {
     std::optional<config::proxy_protocol> proxy_protocol;  ///< deprecated in Traefik v3.5.2 in favour of the transport
     std::optional<int64_t> termination_delay;      ///< deprecated; see runtime for the unit
     std::optional<tcp_health_check> health_check;
+    std::optional<config::passive_health_check> passive_health_check;  ///< Switchyard extension; absent = defaults
     friend bool operator==(const tcp_servers_load_balancer&, const tcp_servers_load_balancer&) = default;
 };
 
@@ -100,13 +113,24 @@ struct tcp_middleware {
     std::optional<config::in_flight_conn> in_flight_conn;
     std::optional<config::ip_allow_list> ip_allow_list;
     std::optional<config::ip_allow_list> ip_white_list;  ///< deprecated alias of ipAllowList
+    /// Switchyard extension (Traefik has no deny list: traefik/traefik#4026): refuses the clients in sourceRange.
+    std::optional<config::ip_allow_list> ip_deny_list;
     friend bool operator==(const tcp_middleware&, const tcp_middleware&) = default;
+};
+
+/// certFile / keyFile are paths or the PEM itself (Traefik's types.FileOrContent).
+struct tls_certificate {
+    std::string cert_file;
+    std::string key_file;
+    std::vector<std::string> stores;
+    friend bool operator==(const tls_certificate&, const tls_certificate&) = default;
 };
 
 struct servers_transport_tls {
     std::string server_name;
     bool insecure_skip_verify = false;
-    std::vector<std::string> root_cas;
+    std::vector<std::string> root_cas;  ///< paths or inline PEM
+    std::vector<tls_certificate> certificates;  ///< client certificates toward the backend
     std::string peer_cert_uri;
     friend bool operator==(const servers_transport_tls&, const servers_transport_tls&) = default;
 };
@@ -120,26 +144,37 @@ struct tcp_servers_transport {
     friend bool operator==(const tcp_servers_transport&, const tcp_servers_transport&) = default;
 };
 
-/// Room for `tls.options` and `tls.certificates`; passthrough needs neither, termination comes later.
+/// Traefik's tls.ClientAuth (pkg/tls/tls.go).
+struct tls_client_auth {
+    std::vector<std::string> ca_files;  ///< paths or inline PEM, as Traefik's FileOrContent
+    std::string client_auth_type;       ///< one of Traefik's five names; empty = none, or Require... with caFiles
+    friend bool operator==(const tls_client_auth&, const tls_client_auth&) = default;
+};
+
+/// Traefik's tls.Options (pkg/tls/tls.go): the names are validated by src/tls, not here.
 struct tls_options {
     std::string min_version;
     std::string max_version;
     std::vector<std::string> cipher_suites;
-    std::vector<std::string> alpn_protocols;
+    std::vector<std::string> curve_preferences;
+    std::vector<std::string> alpn_protocols;  ///< empty = Traefik's default list
+    tls_client_auth client_auth;
     bool sni_strict = false;
+    bool disable_session_tickets = false;
+    std::optional<bool> prefer_server_cipher_suites;  ///< deprecated in Traefik and ineffective; accepted
     friend bool operator==(const tls_options&, const tls_options&) = default;
 };
 
-struct tls_certificate {
-    std::string cert_file;
-    std::string key_file;
-    std::vector<std::string> stores;
-    friend bool operator==(const tls_certificate&, const tls_certificate&) = default;
+/// Traefik's tls.Store: only `default` is used (as in Traefik).
+struct tls_store {
+    std::optional<tls_certificate> default_certificate;
+    friend bool operator==(const tls_store&, const tls_store&) = default;
 };
 
 struct tls_section {
     std::map<std::string, tls_options> options;
     std::vector<tls_certificate> certificates;
+    std::map<std::string, tls_store> stores;
     friend bool operator==(const tls_section&, const tls_section&) = default;
 };
 
@@ -169,6 +204,10 @@ struct provider_message {
     std::string provider;  ///< "docker", "file"
     dynamic_config config;
     std::vector<element_finding> findings;
+    /// Switchyard only, from the Docker provider: the gateway address of every Docker network it saw → that
+    /// network's name. A client connecting from one came through Docker's userland proxy or the host, so its real
+    /// address is lost (forwarder/gateway_warning.hpp).
+    std::map<std::string, std::string> docker_gateways;
 };
 
 }  // namespace sy::config

@@ -27,6 +27,14 @@ const type_desc& health_check_schema() {
     return d;
 }
 
+const type_desc& passive_health_check_schema() {
+    static const type_desc& d = structure({
+        leaf("maxFailedAttempts", &passive_health_check::max_failed_attempts),
+        leaf("failureWindow", &passive_health_check::failure_window),
+    });
+    return d;
+}
+
 /// The load balancer's fields common to files and labels.
 std::vector<field> load_balancer_fields() {
     return {
@@ -34,6 +42,8 @@ std::vector<field> load_balancer_fields() {
         optional("proxyProtocol", &tcp_servers_load_balancer::proxy_protocol, proxy_protocol_schema(), true),
         leaf("terminationDelay", &tcp_servers_load_balancer::termination_delay),
         optional("healthCheck", &tcp_servers_load_balancer::health_check, health_check_schema(), true),
+        optional("passiveHealthCheck", &tcp_servers_load_balancer::passive_health_check,
+                 passive_health_check_schema(), true),
     };
 }
 
@@ -79,7 +89,9 @@ const type_desc& file_service_schema() {
         });
         const auto& weighted = structure({
             slice("services", &tcp_weighted::services, ref),
-            ignored("healthCheck", "not supported by Switchyard, ignored", true, false),
+            // Traefik's empty HealthCheck{}: with it, a child whose servers are all DOWN is skipped. Switchyard always
+            // skips such a child, so the key is accepted and changes nothing.
+            ignored("healthCheck", "", false, false),
         });
         return structure({
             optional("loadBalancer", &tcp_service::load_balancer, lb, false),
@@ -124,6 +136,7 @@ const type_desc& middleware_schema() {
             optional("inFlightConn", &tcp_middleware::in_flight_conn, amount, false),
             optional("ipAllowList", &tcp_middleware::ip_allow_list, allow, false),
             optional("ipWhiteList", &tcp_middleware::ip_white_list, allow, false),
+            optional("ipDenyList", &tcp_middleware::ip_deny_list, allow, false),
         });
     }();
     return d;
@@ -136,13 +149,13 @@ const type_desc& servers_transport_schema() {
             leaf("insecureSkipVerify", &servers_transport_tls::insecure_skip_verify),
             leaf("rootCAs", &servers_transport_tls::root_cas),
             leaf("peerCertURI", &servers_transport_tls::peer_cert_uri),
-            ignored("certificates", "client certificates toward backends are not supported yet, ignored", true, false),
+            slice("certificates", &servers_transport_tls::certificates, tls_certificate_schema()),
             ignored("spiffe", "not supported by Switchyard, ignored", true, false),
         });
         return structure({
             leaf("dialTimeout", &tcp_servers_transport::dial_timeout),
-            leaf("dialKeepAlive", &tcp_servers_transport::dial_keep_alive),
-            leaf("terminationDelay", &tcp_servers_transport::termination_delay),
+            signed_duration("dialKeepAlive", &tcp_servers_transport::dial_keep_alive),  // negative: no keep-alive
+            signed_duration("terminationDelay", &tcp_servers_transport::termination_delay),  // negative: never closed
             optional("proxyProtocol", &tcp_servers_transport::proxy_protocol, proxy_protocol_schema(), true),
             optional("tls", &tcp_servers_transport::tls, tls, false),
         });
@@ -151,16 +164,31 @@ const type_desc& servers_transport_schema() {
 }
 
 const type_desc& tls_options_schema() {
+    static const type_desc& d = []() -> const type_desc& {
+        const auto& client_auth = structure({
+            leaf("caFiles", &tls_client_auth::ca_files),
+            leaf("clientAuthType", &tls_client_auth::client_auth_type),
+        });
+        return structure({
+            leaf("minVersion", &tls_options::min_version),
+            leaf("maxVersion", &tls_options::max_version),
+            leaf("cipherSuites", &tls_options::cipher_suites),
+            leaf("curvePreferences", &tls_options::curve_preferences),
+            leaf("alpnProtocols", &tls_options::alpn_protocols),
+            leaf("sniStrict", &tls_options::sni_strict),
+            sub("clientAuth", &tls_options::client_auth, client_auth),
+            leaf("disableSessionTickets", &tls_options::disable_session_tickets),
+            leaf("preferServerCipherSuites", &tls_options::prefer_server_cipher_suites),
+        });
+    }();
+    return d;
+}
+
+const type_desc& tls_store_schema() {
     static const type_desc& d = structure({
-        leaf("minVersion", &tls_options::min_version),
-        leaf("maxVersion", &tls_options::max_version),
-        leaf("cipherSuites", &tls_options::cipher_suites),
-        leaf("alpnProtocols", &tls_options::alpn_protocols),
-        leaf("sniStrict", &tls_options::sni_strict),
-        ignored("curvePreferences", "not supported by Switchyard yet, ignored", true, false),
-        ignored("clientAuth", "not supported by Switchyard yet, ignored", true, false),
-        ignored("preferServerCipherSuites", "deprecated in Traefik, ignored", true, false),
-        ignored("disableSessionTickets", "not supported by Switchyard yet, ignored", true, false),
+        optional("defaultCertificate", &tls_store::default_certificate, tls_certificate_schema(), false),
+        ignored("defaultGeneratedCert", "needs an ACME resolver, which Switchyard does not have: ignored", true,
+                false),
     });
     return d;
 }

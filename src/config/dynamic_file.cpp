@@ -61,8 +61,7 @@ result<decoded_file> decode_dynamic_file(std::string_view text, std::string_view
                     certs.bind(s, &out.config.tls.certificates, ctx);
                     add_findings(ctx, kind::other, "", out.findings);
                 } else if (iequals(s.name, "stores")) {
-                    out.findings.push_back({kind::other, "", false,
-                                            std::string(file_name) + ": tls.stores is not supported yet, ignored"});
+                    bind_elements(s, out.config.tls.stores, tls_store_schema(), kind::other, src, out.findings);
                 } else {
                     unknown(s, tls_keys, out.findings);
                 }

@@ -14,6 +14,7 @@ const decoder::type_desc& middleware_schema();
 const decoder::type_desc& servers_transport_schema();
 const decoder::type_desc& tls_options_schema();
 const decoder::type_desc& tls_certificate_schema();
+const decoder::type_desc& tls_store_schema();
 
 /// A service as labels write it: `loadbalancer.server.port` (one server), no weighted, no server address.
 const decoder::type_desc& label_service_schema();

@@ -27,7 +27,7 @@ std::optional<bool> parse_go_bool(std::string_view v) {
     return std::nullopt;
 }
 
-/// The element a label belongs to, from its segments (traefik.tcp.<routers>.<name>...), for findings about keys
+/// The element a label belongs to, from its segments (<root>.tcp.<routers>.<name>...), for findings about keys
 /// that never reach the binder.
 std::pair<kind, std::string> owner_of(const std::vector<std::string>& segs) {
     // A list index where a name belongs (`services[0]`) names no element.
@@ -44,13 +44,13 @@ const decoder::node* child_value(const decoder::node* n, std::string_view name) 
 }
 
 /// Traefik meanings that are valid but rarely what was meant (traefik-tcp.md §1.1-1.3): warnings on the element.
-void surprising_router(const decoder::node& r, std::vector<element_finding>& findings) {
+void surprising_router(const decoder::node& r, const std::string& root, std::vector<element_finding>& findings) {
     const decoder::node* tls = r.find("tls");
     if (tls && (!tls->value || tls->value->empty()) && tls->children.size() == 1) {
         const decoder::node* pt = tls->find("passthrough");
         if (pt && pt->value && parse_go_bool(*pt->value) == false)
             findings.push_back({kind::router, r.name, false,
-                                "traefik." + decoder::render_key(decoder::key_style::label, "", pt->path) +
+                                decoder::render_key(decoder::key_style::label, root, pt->path) +
                                     "=false turns TLS on for this router (termination), as in Traefik; remove the "
                                     "tls labels for plain TCP"});
     }
@@ -96,14 +96,37 @@ void keep_elements_with_errors(container_labels& out) {
 
 }  // namespace
 
-container_labels decode_labels(const std::map<std::string, std::string>& labels) {
-    container_labels out;
-    decoder::node root;  // children of the `traefik` root segment
-    size_t other_protocols = 0;
+std::string label_prefix_problem(std::string_view prefix) {
+    if (prefix.empty()) return "must not be empty";
+    if (prefix.front() == '.' || prefix.back() == '.' || prefix.find("..") != std::string_view::npos)
+        return "invalid value \"" + std::string(prefix) + "\": a label prefix has no empty segment";
+    for (char c : prefix) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                        c == '_' || c == '.';
+        if (!ok)
+            return "invalid value \"" + std::string(prefix) + "\": use letters, digits, '-', '_' and '.' only";
+    }
+    return {};
+}
 
-    for (const auto& [key, value] : labels) {
-        if (!starts_with_ci(key, "traefik.")) continue;
-        if (iequals(key, "traefik.enable")) {
+container_labels decode_labels(const std::map<std::string, std::string>& labels, std::string_view prefix) {
+    container_labels out;
+    decoder::node root;  // children of the root segment(s): `traefik`, or the configured prefix
+    size_t other_protocols = 0;
+    const std::string root_dot = std::string(prefix) + ".";
+    const auto under = [&](std::string_view key, std::string_view rest) {
+        return starts_with_ci(key, root_dot) && starts_with_ci(key.substr(root_dot.size()), rest);
+    };
+    const auto is = [&](std::string_view key, std::string_view rest) {
+        return starts_with_ci(key, root_dot) && iequals(key.substr(root_dot.size()), rest);
+    };
+
+    for (const auto& label : labels) {
+        // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture a binding in a lambda.
+        const auto& key = label.first;
+        const auto& value = label.second;
+        if (!starts_with_ci(key, root_dot)) continue;
+        if (is(key, "enable")) {
             out.enable = parse_go_bool(value);
             if (!out.enable) {
                 // Traefik skips the container (`Skip container`); so do we, saying why.
@@ -114,30 +137,34 @@ container_labels decode_labels(const std::map<std::string, std::string>& labels)
             }
             continue;
         }
-        if (starts_with_ci(key, "traefik.docker.")) {
-            std::string_view rest = std::string_view(key).substr(15);
-            if (iequals(rest, "network")) {
-                out.docker_network = value;
-            } else if (iequals(rest, "allownonrunning")) {
+        if (under(key, "docker.") || under(key, "swarm.")) {
+            // <prefix>.docker.* for containers (and, deprecated, for Swarm services); <prefix>.swarm.* for services.
+            const bool swarm = under(key, "swarm.");
+            std::string_view rest = std::string_view(key).substr(root_dot.size() + 6 + (swarm ? 0 : 1));
+            (swarm ? out.swarm_keys : out.docker_keys).push_back(key);
+            // Structured bindings captured by name: clang 14 (the fuzz build) cannot capture them with [&].
+            auto flag = [&out, &key = key, &value = value](bool& into) {
                 auto b = parse_go_bool(value);
-                if (b) out.allow_non_running = *b;
+                if (b) into = *b;
                 else
                     out.findings.push_back({kind::other, "", true,
                                             key + ": invalid value \"" + value + "\": not a boolean (true or false)"});
-            }
+            };
+            if (iequals(rest, "network")) (swarm ? out.swarm_network : out.docker_network) = value;
+            else if (iequals(rest, "lbswarm")) flag(swarm ? out.swarm_lbswarm : out.docker_lbswarm);
+            else if (!swarm && iequals(rest, "allownonrunning")) flag(out.allow_non_running);
             continue;
         }
-        if (starts_with_ci(key, "traefik.http.") || starts_with_ci(key, "traefik.udp.") ||
-            starts_with_ci(key, "traefik.tls.")) {
+        if (under(key, "http.") || under(key, "udp.") || under(key, "tls.")) {
             ++other_protocols;
             continue;
         }
-        if (!starts_with_ci(key, "traefik.tcp.")) continue;  // Traefik's filter drops other traefik.* keys too
+        if (!under(key, "tcp.")) continue;  // Traefik's filter drops other traefik.* keys too
 
-        auto segs = decoder::split_key(key);
+        auto segs = decoder::split_key(std::string_view(key).substr(root_dot.size()));
         if (!segs) {
-            std::vector<std::string> split;
-            for (size_t start = 0;;) {
+            std::vector<std::string> split{std::string(prefix)};
+            for (size_t start = root_dot.size();;) {
                 size_t dot = key.find('.', start);
                 split.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
                 if (dot == std::string::npos) break;
@@ -147,12 +174,14 @@ container_labels decode_labels(const std::map<std::string, std::string>& labels)
             out.findings.push_back({k, name, true, key + ": invalid label: empty segment"});
             continue;
         }
-        if ((*segs)[0] != "traefik") {
+        segs->insert(segs->begin(), std::string(prefix));  // one segment standing for the whole root
+        if (!key.starts_with(root_dot)) {
             // Traefik fails the whole container with `invalid label root`; we drop this label only.
             auto [k, name] = owner_of(*segs);
             out.findings.push_back({k, name, true,
-                                    key + ": invalid label root \"" + (*segs)[0] +
-                                        "\": labels must start with \"traefik.\" in lower case; label ignored"});
+                                    key + ": invalid label root \"" + key.substr(0, prefix.size()) +
+                                        "\": labels must start with \"" + root_dot +
+                                        "\" written exactly so; label ignored"});
             continue;
         }
         decoder::node& n = root.at(std::span(*segs).subspan(1));
@@ -164,12 +193,12 @@ container_labels decode_labels(const std::map<std::string, std::string>& labels)
 
     const decoder::node* tcp = root.find("tcp");
     if (!tcp) return out;
-    const element_source src{decoder::key_style::label, "traefik."};
+    const element_source src{decoder::key_style::label, root_dot};
     for (const auto& section : tcp->children) {
         if (iequals(section.name, "routers")) {
             out.has_tcp = out.has_tcp || !section.children.empty();
             bind_elements(section, out.config.routers, router_schema(), kind::router, src, out.findings);
-            for (const auto& r : section.children) surprising_router(r, out.findings);
+            for (const auto& r : section.children) surprising_router(r, root_dot, out.findings);
         } else if (iequals(section.name, "services")) {
             out.has_tcp = out.has_tcp || !section.children.empty();
             bind_elements(section, out.config.services, label_service_schema(), kind::service, src, out.findings);
@@ -179,7 +208,7 @@ container_labels decode_labels(const std::map<std::string, std::string>& labels)
             for (const auto& m : section.children) surprising_middleware(m, out.findings);
         } else if (iequals(section.name, "serversTransports")) {
             out.findings.push_back({kind::other, "", false,
-                                    "traefik." + decoder::render_key(decoder::key_style::label, "", section.path) +
+                                    decoder::render_key(decoder::key_style::label, root_dot, section.path) +
                                         ".*: serversTransports cannot be defined by labels (Traefik ignores them "
                                         "too); define them in a file and refer to name@file"});
         } else {
@@ -187,10 +216,10 @@ container_labels decode_labels(const std::map<std::string, std::string>& labels)
             decoder::collect_leaves(section, leaves);
             std::vector<std::string> known{"routers", "services", "middlewares", "serversTransports"};
             std::string best = closest_match(section.name, known);
-            std::string where = decoder::render_key(decoder::key_style::label, "traefik.", leaves.front()->path);
+            std::string where = decoder::render_key(decoder::key_style::label, root_dot, leaves.front()->path);
             out.findings.push_back(
                 {kind::other, "", true,
-                 where + ": unknown key" + (best.empty() ? "" : "; did you mean traefik.tcp." + best + "?")});
+                 where + ": unknown key" + (best.empty() ? "" : "; did you mean " + root_dot + "tcp." + best + "?")});
         }
     }
     keep_elements_with_errors(out);

@@ -6,6 +6,7 @@
 
 #include "base/text.hpp"
 #include "config/fields.hpp"
+#include "config/labels.hpp"
 #include "decoder/readers.hpp"
 
 namespace sy::config {
@@ -51,9 +52,25 @@ void finish(static_config& c, decoder::key_style style, const std::string& prefi
         ep.listen = host_port{"", 8080};
         c.entry_points.emplace("traefik", ep);
     }
-    for (const auto& [name, ep] : c.entry_points)
+    for (auto& [name, ep] : c.entry_points) {
         if (ep.address.empty())
             errors.push_back({key({"entryPoints", name, "address"}), "missing: every entrypoint needs an address"});
+        if (ep.starttls) {
+            auto& st = *ep.starttls;
+            st.protocol = ascii_lower(st.protocol);
+            if (st.protocol != "smtp" && st.protocol != "imap" && st.protocol != "pop3" && st.protocol != "managesieve")
+                errors.push_back({key({"entryPoints", name, "starttls", "protocol"}),
+                                  (st.protocol.empty() ? std::string("missing") : "invalid value \"" + st.protocol + "\"") +
+                                      ": use smtp, imap, pop3 or managesieve"});
+            if (st.hostname.empty()) st.hostname = "localhost";
+            for (char ch : st.hostname)
+                if (static_cast<unsigned char>(ch) <= 0x20 || static_cast<unsigned char>(ch) >= 0x7f) {
+                    errors.push_back({key({"entryPoints", name, "starttls", "hostname"}),
+                                      "invalid value \"" + st.hostname + "\": a host name without blanks or controls"});
+                    break;
+                }
+        }
+    }
     if (!valid_level(c.log.level))
         errors.push_back({key({"log", "level"}), "invalid value \"" + c.log.level +
                                                      "\": use TRACE, DEBUG, INFO, WARN, ERROR, FATAL or PANIC"});
@@ -67,6 +84,38 @@ void finish(static_config& c, decoder::key_style style, const std::string& prefi
         errors.push_back({key({"core", "defaultRuleSyntax"}),
                           "invalid value \"" + c.default_rule_syntax + "\": use v2 or v3"});
     if (c.threads < 0) errors.push_back({key({"core", "threads"}), "invalid value: must be 0 or more"});
+    c.data_path = ascii_lower(c.data_path);
+    if (c.data_path != "copy" && c.data_path != "auto" && c.data_path != "sockmap")
+        errors.push_back({key({"core", "dataPath"}), "invalid value \"" + c.data_path + "\": use copy, auto or sockmap"});
+    c.splice_start = ascii_lower(c.splice_start);
+    if (c.splice_start != "fullbuffer" && c.splice_start != "immediate")
+        errors.push_back({key({"core", "spliceStart"}),
+                          "invalid value \"" + c.splice_start + "\": use fullBuffer or immediate"});
+    if (auto why = label_prefix_problem(c.docker.label_prefix); !why.empty())
+        errors.push_back({key({"providers", "docker", "labelPrefix"}), why});
+    if (auto why = label_prefix_problem(c.swarm.label_prefix); !why.empty())
+        errors.push_back({key({"providers", "swarm", "labelPrefix"}), why});
+    if (c.swarm.enabled && c.swarm.watch && c.swarm.refresh_seconds <= duration::zero())
+        errors.push_back({key({"providers", "swarm", "refreshSeconds"}), "invalid value: must be more than 0"});
+    for (const auto& name : c.ban_list.entry_points)
+        if (!c.entry_points.contains(name))
+            errors.push_back({key({"banList", "entryPoints"}), "entryPoint \"" + name + "\" doesn't exist"});
+    if (!c.ban_list.entry_points.empty() && !c.ban_list.enabled())
+        errors.push_back({key({"banList", "filename"}),
+                          "missing: banList.entryPoints needs a ban list file or banList.crowdsec.url"});
+    if (const auto& cs = c.ban_list.crowdsec; !cs.url.empty()) {
+        if (!cs.url.starts_with("http://") && !cs.url.starts_with("https://"))
+            errors.push_back({key({"banList", "crowdsec", "url"}),
+                              "invalid value \"" + cs.url + "\": use http://host:port or https://host:port"});
+        if (cs.api_key_file.empty())
+            errors.push_back({key({"banList", "crowdsec", "apiKeyFile"}), "missing: banList.crowdsec.url needs it"});
+        if (cs.poll_interval <= duration::zero())
+            errors.push_back({key({"banList", "crowdsec", "pollInterval"}), "invalid value: must be more than 0"});
+        if (cs.timeout <= duration::zero())
+            errors.push_back({key({"banList", "crowdsec", "timeout"}), "invalid value: must be more than 0"});
+    } else if (!cs.api_key_file.empty()) {
+        errors.push_back({key({"banList", "crowdsec", "url"}), "missing: banList.crowdsec.apiKeyFile needs it"});
+    }
 }
 
 result<static_config> bind_static(const decoder::node& root, decoder::key_style style, std::string prefix,

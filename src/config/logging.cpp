@@ -1,9 +1,15 @@
 #include "config/logging.hpp"
 
+#include <spdlog/async.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 #include "base/text.hpp"
 
@@ -54,7 +60,11 @@ void apply_logging(const log_config& log) {
         sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
     else
         sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(log.file_path, false);
-    auto logger = std::make_shared<spdlog::logger>("switchyard", sink);
+    // One logging thread; 8192 queued lines. overrun_oldest: a full queue drops its oldest line, the caller (a
+    // worker logging a failed dial, say) never waits for the output.
+    if (!spdlog::thread_pool()) spdlog::init_thread_pool(8192, 1);
+    auto logger = std::make_shared<spdlog::async_logger>("switchyard", sink, spdlog::thread_pool(),
+                                                         spdlog::async_overflow_policy::overrun_oldest);
     if (ascii_lower(log.format) == "json") {
         // zerolog's field names, as Traefik writes them.
         auto f = std::make_unique<spdlog::pattern_formatter>();
@@ -67,6 +77,23 @@ void apply_logging(const log_config& log) {
     logger->set_level(level_of(log.level));
     logger->flush_on(spdlog::level::warn);
     spdlog::set_default_logger(logger);
+}
+
+bool finish_logging(std::chrono::milliseconds limit) {
+    struct done_flag {
+        std::mutex mutex;
+        std::condition_variable cv;
+        bool done = false;
+    };
+    auto flag = std::make_shared<done_flag>();
+    std::thread([flag] {
+        spdlog::shutdown();  // flushes the queue and joins the logging thread
+        std::lock_guard lock(flag->mutex);
+        flag->done = true;
+        flag->cv.notify_all();
+    }).detach();
+    std::unique_lock lock(flag->mutex);
+    return flag->cv.wait_for(lock, limit, [&] { return flag->done; });
 }
 
 }  // namespace sy::config

@@ -85,7 +85,9 @@ bool assign_leaf(const node& n, std::string& out, bind_context& ctx) {
     return true;
 }
 
-bool assign_leaf(const node& n, duration& out, bind_context& ctx) {
+namespace {
+
+bool assign_duration(const node& n, duration& out, bind_context& ctx, bool negative_allowed) {
     const std::string* v = scalar(n, ctx);
     if (!v) return false;
     auto d = parse_duration(trim(*v));
@@ -93,8 +95,38 @@ bool assign_leaf(const node& n, duration& out, bind_context& ctx) {
         ctx.error(n, "invalid value " + quoted(*v) + ": " + d.error().to_string());
         return false;
     }
+    if (*d < duration::zero() && !negative_allowed) {
+        ctx.error(n, "invalid value " + quoted(*v) + ": must not be negative");
+        return false;
+    }
+    if (*d > longest_duration || *d < -longest_duration) {
+        ctx.error(n, "invalid value " + quoted(*v) + ": longer than " + format_duration(longest_duration) +
+                         " (365 days), the longest duration Switchyard accepts");
+        return false;
+    }
     out = *d;
     return true;
+}
+
+class signed_duration_leaf final : public type_desc {
+public:
+    desc_kind kind() const override { return desc_kind::leaf; }
+    void bind(const node& n, void* target, bind_context& ctx) const override {
+        if (!n.children.empty()) {
+            report_children_of_leaf_impl(n, ctx);
+            return;
+        }
+        assign_duration(n, *static_cast<duration*>(target), ctx, true);
+    }
+};
+
+}  // namespace
+
+bool assign_leaf(const node& n, duration& out, bind_context& ctx) { return assign_duration(n, out, ctx, false); }
+
+const type_desc& signed_duration_desc() {
+    static const signed_duration_leaf d;
+    return d;
 }
 
 bool assign_leaf(const node& n, std::vector<std::string>& out, bind_context& ctx) {

@@ -59,7 +59,9 @@ bool assign_leaf(const node& n, bool& out, bind_context& ctx);          ///< Go 
 bool assign_leaf(const node& n, int& out, bind_context& ctx);
 bool assign_leaf(const node& n, int64_t& out, bind_context& ctx);
 bool assign_leaf(const node& n, std::string& out, bind_context& ctx);
-bool assign_leaf(const node& n, duration& out, bind_context& ctx);      ///< "10s", "1m30s", bare seconds
+/// "10s", "1m30s", bare seconds; from 0 to longest_duration. Keys where a negative value means something use
+/// signed_duration() instead.
+bool assign_leaf(const node& n, duration& out, bind_context& ctx);
 bool assign_leaf(const node& n, std::vector<std::string>& out, bind_context& ctx);  ///< list, or comma-split
 bool assign_leaf(const node& n, std::vector<cidr>& out, bind_context& ctx);
 
@@ -93,6 +95,9 @@ const type_desc& leaf_of() {
     static const leaf_desc<T> d;
     return d;
 }
+
+/// The leaf of signed_duration() fields.
+const type_desc& signed_duration_desc();
 
 // ---- structures -------------------------------------------------------------------------------------------------
 class struct_desc final : public type_desc {
@@ -215,6 +220,13 @@ std::function<void*(void*)> member_access(M S::*m) {
 template <class S, class M>
 field leaf(std::string name, M S::*m, std::string help = {}) {
     return field{std::move(name), &leaf_of<M>(), member_access(m), std::move(help)};
+}
+
+/// A duration member where a negative value has a meaning (Traefik's terminationDelay: never close; dialKeepAlive:
+/// no keep-alive), so negatives are accepted; every other duration key refuses them.
+template <class S>
+field signed_duration(std::string name, duration S::*m, std::string help = {}) {
+    return field{std::move(name), &signed_duration_desc(), member_access(m), std::move(help)};
 }
 
 /// A struct member described by `d`.

@@ -2,47 +2,17 @@
 
 #include <sys/socket.h>
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <cerrno>
-#include <variant>
 #include <vector>
 
-#include "forwarder/first_bytes.hpp"
 #include "forwarder/socket_options.hpp"
 
 namespace sy::forwarder {
 
-using namespace net::experimental::awaitable_operators;
-
 namespace {
 
-awaitable<std::vector<tcp::endpoint>> resolve(const runtime::server_plan& server, steady_timer& timer,
-                                              std::string& why) {
-    std::vector<tcp::endpoint> out;
-    error_code ec;
-    auto ip = net::ip::make_address(server.host, ec);
-    if (!ec) {
-        out.emplace_back(ip, server.port);
-        co_return out;
-    }
-    tcp_resolver resolver(co_await net::this_coro::executor);
-    auto which = co_await (resolver.async_resolve(server.host, std::to_string(server.port)) || timer.async_wait());
-    if (which.index() == 1) {
-        why = "timed out resolving " + server.host;
-        co_return out;
-    }
-    auto [rec, results] = std::get<0>(std::move(which));
-    if (rec) {
-        why = "cannot resolve " + server.host + ": " + rec.message();
-        co_return out;
-    }
-    for (const auto& r : results) out.push_back(r.endpoint());
-    if (out.empty()) why = "no address for " + server.host;
-    co_return out;
-}
-
 /// connect(2) on a non-blocking socket, then a wait for writability: Asio's async_connect adds an ioctl and a
-/// poll(2) to that. The timeout is a coarse deadline that closes the wait, not a timer racing it.
+/// poll(2) to that. The timeout is a coarse deadline that cancels the wait, not a timer racing it.
 awaitable<error_code> connect_within(tcp_socket& backend, const tcp::endpoint& ep, coarse_timer& deadlines,
                                      coarse_timer::clock::time_point due, bool& timed_out, bool& waited) {
     if (auto ec = open_nonblocking(backend, ep.protocol())) co_return ec;
@@ -67,10 +37,9 @@ awaitable<error_code> connect_within(tcp_socket& backend, const tcp::endpoint& e
             e->backend.cancel(ignored);
         }
     } on_expiry{backend, timed_out};
-    coarse_timer::entry deadline;
-    if (due != coarse_timer::clock::time_point::max()) deadlines.arm(deadline, due, &expiry::fire, &on_expiry);
+    coarse_timer::deadline deadline;  // disarms itself when this frame goes
+    deadlines.arm(deadline, due, &expiry::fire, &on_expiry);
     auto [wec] = co_await backend.async_wait(tcp::socket::wait_write);
-    deadlines.disarm(deadline);  // before this frame (and the entry in it) goes
     if (timed_out) co_return net::error::timed_out;
     if (wec) co_return wec;
     int err = 0;
@@ -81,19 +50,24 @@ awaitable<error_code> connect_within(tcp_socket& backend, const tcp::endpoint& e
 
 }  // namespace
 
-awaitable<dial_outcome> dial(tcp_socket& backend, const runtime::server_plan& server, duration timeout,
-                             coarse_timer& deadlines) {
+awaitable<dial_outcome> dial(tcp_socket& backend, const runtime::server_plan& server, coarse_timer::clock::time_point due,
+                             duration timeout, coarse_timer& deadlines, name_cache& names) {
     dial_outcome out;
-    const auto due = deadline_after(timeout);
-    steady_timer timer(co_await net::this_coro::executor);  // only a name to resolve waits on it
-    timer.expires_at(due);
-    auto endpoints = co_await resolve(server, timer, out.why);
-    if (endpoints.empty()) {
-        out.state = out.why.starts_with("timed out") ? dial_outcome::kind::timeout : dial_outcome::kind::failed;
-        co_return out;
+    std::vector<tcp::endpoint> endpoints;
+    error_code ec;
+    if (auto ip = net::ip::make_address(server.host, ec); !ec) {
+        endpoints.emplace_back(ip, server.port);
+    } else {
+        auto found = co_await names.resolve(server.host, due);
+        if (found.addresses.empty()) {
+            out.state = found.timed_out ? dial_outcome::kind::timeout : dial_outcome::kind::failed;
+            out.why = found.timed_out ? "no address for " + server.host + " within " + format_duration(timeout)
+                                      : found.error;
+            co_return out;
+        }
+        for (const auto& a : found.addresses) endpoints.emplace_back(a, server.port);
     }
     for (const auto& ep : endpoints) {
-        error_code ec;
         if (backend.is_open()) backend.close(ec);
         bool timed_out = false;
         bool waited = false;
@@ -113,8 +87,7 @@ awaitable<dial_outcome> dial(tcp_socket& backend, const runtime::server_plan& se
         out.why.clear();
         co_return out;
     }
-    error_code ignored;
-    backend.close(ignored);
+    backend.close(ec);
     out.state = dial_outcome::kind::failed;
     co_return out;
 }

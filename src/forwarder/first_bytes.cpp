@@ -1,23 +1,13 @@
 #include "forwarder/first_bytes.hpp"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <variant>
-
-#include "wire/client_hello.hpp"
+#include "forwarder/readable_wait.hpp"
 
 namespace sy::forwarder {
 
-using namespace net::experimental::awaitable_operators;
-
-steady::time_point deadline_after(duration d) {
-    if (d <= duration::zero()) return steady::time_point::max();
-    return steady::now() + std::chrono::duration_cast<steady::duration>(d);
-}
-
-awaitable<read_outcome> read_more(tcp_socket& s, prefix& pre, buffer_pool& pool, steady::time_point deadline) {
+awaitable<read_outcome> read_more(tcp_socket& s, prefix& pre, worker_context& w, time_point due) {
     for (;;) {
         if (!pre.buffer) {
-            pre.buffer = pool.acquire();
+            pre.buffer = w.pool.acquire();
             pre.begin = pre.end = 0;
         }
         if (pre.end == pre.buffer.size()) co_return read_outcome::full;
@@ -31,106 +21,70 @@ awaitable<read_outcome> read_more(tcp_socket& s, prefix& pre, buffer_pool& pool,
         if (ec == net::error::eof) co_return read_outcome::eof;
         if (ec != net::error::would_block && ec != net::error::try_again) co_return read_outcome::error;
         pre.release_if_empty();
-        if (steady::now() >= deadline) co_return read_outcome::timeout;
-        steady_timer timer(s.get_executor());
-        timer.expires_at(deadline);
-        auto which = co_await (s.async_wait(tcp::socket::wait_read) || timer.async_wait());
-        if (which.index() == 1) co_return read_outcome::timeout;
-        if (auto [wait_ec] = std::get<0>(which); wait_ec) co_return read_outcome::error;
+        // Drained just now (EAGAIN): the wait needs no re-arm.
+        switch (co_await readable_before(s, w.reactor, w.deadlines, due)) {
+        case wait_result::readable: break;
+        case wait_result::timed_out: co_return read_outcome::timeout;
+        case wait_result::aborted: co_return read_outcome::error;
+        }
     }
 }
 
 namespace {
 
-/// What a failed read means for a decision that is still open.
-template <class Kind>
-Kind failed(read_outcome r, Kind timeout, Kind closed, Kind malformed) {
+/// What a read that brought no data means while a parser still waits for bytes.
+read_verdict verdict_of(read_outcome r) {
     switch (r) {
-    case read_outcome::timeout: return timeout;
-    case read_outcome::full: return malformed;
-    default: return closed;
+    case read_outcome::timeout: return read_verdict::timeout;
+    case read_outcome::full: return read_verdict::too_large;
+    default: return read_verdict::closed;
+    }
+}
+
+/// The one read-and-parse loop for every parser of the wire stage (status need_more / done / not_* / malformed,
+/// every answer but need_more final): reads until `parse` answers. A client silent until `first_byte_by` (when
+/// that is before `due`) is `silent`, not an error.
+template <class Result, class Parse>
+awaitable<read_result<Result>> read_until_decided(tcp_socket& s, prefix& pre, worker_context& w,
+                                                  time_point first_byte_by, time_point due, Parse parse) {
+    read_result<Result> out;
+    if (pre.size() == 0) {
+        auto r = co_await read_more(s, pre, w, std::min(first_byte_by, due));
+        if (r == read_outcome::timeout && first_byte_by < due) {
+            out.verdict = read_verdict::silent;
+            co_return out;
+        }
+        if (r != read_outcome::data) {
+            out.verdict = verdict_of(r);
+            co_return out;
+        }
+    }
+    for (;;) {
+        out.parsed = parse(pre.bytes());
+        if (out.parsed.state != Result::status::need_more) co_return out;
+        auto r = co_await read_more(s, pre, w, due);
+        if (r != read_outcome::data) {
+            out.verdict = verdict_of(r);
+            co_return out;
+        }
     }
 }
 
 }  // namespace
 
-awaitable<proxy_in> read_proxy_header(tcp_socket& s, prefix& pre, buffer_pool& pool, steady::time_point first_byte_by,
-                                      steady::time_point deadline) {
-    using k = proxy_in::kind;
-    proxy_in out;
-    if (pre.size() == 0) {
-        auto r = co_await read_more(s, pre, pool, std::min(first_byte_by, deadline));
-        if (r == read_outcome::timeout && first_byte_by < deadline) co_return out;  // silent: no header
-        if (r != read_outcome::data) {
-            out.state = failed(r, k::timeout, k::closed, k::malformed);
-            co_return out;
-        }
-    }
-    for (;;) {
-        auto parsed = wire::parse_proxy_header(pre.bytes());
-        using st = wire::proxy_header_result::status;
-        switch (parsed.state) {
-        case st::not_proxy: co_return out;
-        case st::malformed:
-            out.state = k::malformed;
-            out.why = parsed.why;
-            co_return out;
-        case st::done:
-            out.state = k::header;
-            out.source = parsed.source;
-            out.destination = parsed.destination;
-            out.version = parsed.version;
-            pre.consume(parsed.consumed);
-            co_return out;
-        case st::need_more: break;
-        }
-        auto r = co_await read_more(s, pre, pool, deadline);
-        if (r != read_outcome::data) {
-            out.state = failed(r, k::timeout, k::closed, k::malformed);
-            if (r == read_outcome::full) out.why = "PROXY header longer than the read buffer";
-            co_return out;
-        }
-    }
+awaitable<read_result<wire::proxy_header_result>> read_proxy_header(tcp_socket& s, prefix& pre, worker_context& w,
+                                                                    time_point first_byte_by, time_point due) {
+    auto out = co_await read_until_decided<wire::proxy_header_result>(
+        s, pre, w, first_byte_by, due, [](std::span<const std::byte> b) { return wire::parse_proxy_header(b); });
+    if (out.verdict == read_verdict::decided && out.parsed.state == wire::proxy_header_result::status::done)
+        pre.consume(out.parsed.consumed);
+    co_return out;
 }
 
-awaitable<hello> read_client_hello(tcp_socket& s, prefix& pre, buffer_pool& pool, steady::time_point first_byte_by,
-                                   steady::time_point deadline) {
-    using k = hello::kind;
-    hello out;
-    if (pre.size() == 0) {
-        auto r = co_await read_more(s, pre, pool, std::min(first_byte_by, deadline));
-        if (r == read_outcome::timeout && first_byte_by < deadline) {
-            out.state = k::silent;
-            co_return out;
-        }
-        if (r != read_outcome::data) {
-            out.state = failed(r, k::timeout, k::closed, k::malformed);
-            co_return out;
-        }
-    }
-    for (;;) {
-        auto parsed = wire::parse_client_hello(pre.bytes());
-        using st = wire::client_hello_result::status;
-        switch (parsed.state) {
-        case st::not_tls: out.state = k::not_tls; co_return out;
-        case st::malformed:
-            out.state = k::malformed;
-            out.why = std::move(parsed.why);
-            co_return out;
-        case st::done:
-            out.state = k::tls;
-            out.sni = std::move(parsed.sni);
-            out.alpn = std::move(parsed.alpn);
-            co_return out;
-        case st::need_more: break;
-        }
-        auto r = co_await read_more(s, pre, pool, deadline);
-        if (r != read_outcome::data) {
-            out.state = failed(r, k::timeout, k::closed, k::malformed);
-            if (r == read_outcome::full) out.why = "ClientHello larger than the read buffer";
-            co_return out;
-        }
-    }
+awaitable<read_result<wire::client_hello_result>> read_client_hello(tcp_socket& s, prefix& pre, worker_context& w,
+                                                                    time_point first_byte_by, time_point due) {
+    co_return co_await read_until_decided<wire::client_hello_result>(
+        s, pre, w, first_byte_by, due, [](std::span<const std::byte> b) { return wire::parse_client_hello(b); });
 }
 
 }  // namespace sy::forwarder

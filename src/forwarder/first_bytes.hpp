@@ -5,20 +5,21 @@
 // peeking loop spin, since the socket stays readable while the first segment sits unread. Consumed bytes are
 // replayed to the backend byte for byte in the same write as our PROXY header (Traefik replays its peeked bufio
 // bytes the same way). A client that has sent nothing holds no buffer.
-#include <chrono>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "base/duration.hpp"
 #include "forwarder/buffer_pool.hpp"
+#include "forwarder/coarse_timer.hpp"
 #include "forwarder/net.hpp"
+#include "forwarder/worker_context.hpp"
+#include "wire/client_hello.hpp"
 #include "wire/proxy_protocol.hpp"
 
 namespace sy::forwarder {
 
-using steady = std::chrono::steady_clock;
+using time_point = coarse_timer::clock::time_point;
 
 /// Bytes read from the client and not yet forwarded: [begin, end) of a pooled buffer.
 struct prefix {
@@ -40,46 +41,29 @@ struct prefix {
 
 enum class read_outcome { data, timeout, eof, error, full };
 
-/// Appends whatever the client has sent to `pre`, waiting for bytes until `deadline` at most.
-awaitable<read_outcome> read_more(tcp_socket& s, prefix& pre, buffer_pool& pool, steady::time_point deadline);
+/// Appends whatever the client has sent to `pre`, waiting for bytes until `due` at most.
+awaitable<read_outcome> read_more(tcp_socket& s, prefix& pre, worker_context& w, time_point due);
 
-struct proxy_in {
-    enum class kind {
-        none,       ///< no header: the client spoke something else first, or stayed silent until `first_byte_by`
-        header,     ///< a valid header was consumed from `pre`
-        malformed,  ///< starts like a header but is broken or too long
-        timeout,    ///< a header started, or nothing came, and `deadline` passed
-        closed,     ///< EOF or an error before a decision
-    } state = kind::none;
-    std::optional<wire::endpoint> source;       ///< absent for LOCAL / UNKNOWN headers
-    std::optional<wire::endpoint> destination;
-    int version = 0;
-    std::string why;
+/// What reading a header or a hello came to.
+enum class read_verdict {
+    decided,    ///< the parser answered (done, not_mine or malformed: see the result's state)
+    silent,     ///< nothing came before `first_byte_by` (< due): the client waits for us to speak
+    timeout,    ///< `due` passed before the parser could answer
+    closed,     ///< EOF or an error before an answer
+    too_large,  ///< the bytes filled the buffer without an answer
 };
 
-/// Reads a PROXY header (v1 or v2) if the client sends one. A client silent until `first_byte_by` has none.
-awaitable<proxy_in> read_proxy_header(tcp_socket& s, prefix& pre, buffer_pool& pool, steady::time_point first_byte_by,
-                                      steady::time_point deadline);
-
-struct hello {
-    enum class kind {
-        silent,     ///< nothing came before `first_byte_by` (< deadline): route as non-TLS
-        tls,        ///< a whole ClientHello: sni/alpn filled in
-        not_tls,    ///< the first bytes are not TLS
-        malformed,  ///< TLS framing but a broken or oversized ClientHello
-        timeout,    ///< deadline passed before a decision
-        closed,     ///< EOF or error before a decision
-    } state = kind::not_tls;
-    std::string sni;
-    std::vector<std::string> alpn;
-    std::string why;
+template <class Result> struct read_result {
+    read_verdict verdict = read_verdict::decided;
+    Result parsed;
 };
+
+/// Reads a PROXY header (v1 or v2) if the client sends one; a `done` header is consumed from `pre`.
+awaitable<read_result<wire::proxy_header_result>> read_proxy_header(tcp_socket& s, prefix& pre, worker_context& w,
+                                                                    time_point first_byte_by, time_point due);
 
 /// Reads until the bytes in `pre` decide whether the client speaks TLS, and if so, what its ClientHello says.
-awaitable<hello> read_client_hello(tcp_socket& s, prefix& pre, buffer_pool& pool, steady::time_point first_byte_by,
-                                   steady::time_point deadline);
-
-/// now + d, or "never" for a zero or negative duration (Traefik: a zero readTimeout waits forever).
-steady::time_point deadline_after(duration d);
+awaitable<read_result<wire::client_hello_result>> read_client_hello(tcp_socket& s, prefix& pre, worker_context& w,
+                                                                    time_point first_byte_by, time_point due);
 
 }  // namespace sy::forwarder

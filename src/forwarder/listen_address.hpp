@@ -1,5 +1,6 @@
 #pragma once
-// Where an entrypoint listens, from its `address` (":25", "0.0.0.0:25", "[::]:993", "localhost:8080").
+// Where an entrypoint listens, from its parsed `address` (base/address.hpp parse_listen_address: ":25",
+// "0.0.0.0:25", "[::]:993", "localhost:8080"). Routing entrypoints and the API's listen the same way.
 #include <string>
 #include <vector>
 
@@ -15,8 +16,8 @@ struct listen_address {
     bool dual_stack = false;
 };
 
-/// ":port" and "[::]:port" → [::]:port dual-stack; "0.0.0.0:port" → IPv4 only; an IP → that IP; a name → its
-/// first address (resolved now, at start-up, as Go does).
+/// ":port" and "[::]:port" → [::]:port dual-stack (":port" → 0.0.0.0:port where IPv6 is off); "0.0.0.0:port" →
+/// IPv4 only; an IP → that IP; a name → its first address (resolved now, at start-up, as Go does; blocking).
 result<listen_address> resolve_listen_address(const host_port& where);
 
 }  // namespace sy::forwarder

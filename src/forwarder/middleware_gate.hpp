@@ -1,11 +1,12 @@
 #pragma once
-// The TCP middlewares, applied in the router's order before the backend is dialled: ipAllowList and inFlightConn.
+// The TCP middlewares, applied in the router's order before the backend is dialled: ipAllowList, ipDenyList
+// (a Switchyard extension) and inFlightConn.
 #include <memory>
-#include <string>
 #include <vector>
 
 #include "base/address.hpp"
 #include "runtime/snapshot.hpp"
+#include "telemetry/outcome.hpp"
 
 namespace sy::forwarder {
 
@@ -17,20 +18,22 @@ public:
     in_flight_slots& operator=(const in_flight_slots&) = delete;
     ~in_flight_slots();
 
-    /// Takes a slot for `key` unless `amount` are taken; false when the limit is reached.
-    bool try_take(const std::shared_ptr<runtime::in_flight_table>& table, const std::string& key, int64_t amount);
+    /// Takes a slot for `client` unless `amount` are taken; false when the limit is reached.
+    bool try_take(const std::shared_ptr<runtime::in_flight_table>& table, const ip_address& client, int64_t amount);
+    /// Gives every slot back now (a connection that leaves its first route for another).
+    void give_back_all();
 
 private:
     struct held {
         std::shared_ptr<runtime::in_flight_table> table;
-        std::string key;
+        ip_address client;
     };
     std::vector<held> held_;
 };
 
-enum class gate_verdict { pass, refused_allow_list, refused_in_flight };
-
-/// Runs `route`'s middlewares for a client; on `pass`, `slots` holds what the connection must give back.
-gate_verdict apply_middlewares(const runtime::route& route, const ip_address& client_ip, in_flight_slots& slots);
+/// Runs `route`'s middlewares for a client: the outcome that refuses it, or nullopt when it may pass (then `slots`
+/// holds what the connection must give back).
+std::optional<telemetry::outcome> apply_middlewares(const runtime::route& route, const ip_address& client_ip,
+                                                    in_flight_slots& slots);
 
 }  // namespace sy::forwarder

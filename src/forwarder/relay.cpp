@@ -7,7 +7,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 namespace sy::forwarder {
@@ -51,7 +53,7 @@ size_t receive(int fd, std::byte* data, size_t size, int& queued, error_code& ec
 }  // namespace
 
 void relay_link::start(tcp_socket& client, tcp_socket& backend, bool backend_untouched, duration termination_delay,
-                       buffer_pool& pool, coarse_timer& deadlines, net::detail::reactor& reactor,
+                       buffer_pool& pool, coarse_timer& deadlines, io_reactor& reactor,
                        const counter_set& counters, done_fn done, void* owner) {
     deadlines_ = &deadlines;
     reactor_ = &reactor;
@@ -62,24 +64,36 @@ void relay_link::start(tcp_socket& client, tcp_socket& backend, bool backend_unt
     done_ = done;
     owner_ = owner;
     // Each direction reads first: a wait without a system call is correct only on a socket seen drained, or on one
-    // whose readiness nothing has consumed yet.
+    // whose readiness nothing has consumed yet. No handoff from pump(0): start() goes on with the sockets after it
+    // (pump(0) alone cannot end the relay); after pump(1) nothing is touched.
+    auto* handoff = std::exchange(handoff_, nullptr);
     pump(0);
-    if (backend_untouched)
-        wait_readable(1);
-    else
-        pump(1);
+    handoff_ = handoff;
+    if (!backend_untouched) {
+        pump(1);  // its drained point offers the handoff itself
+        return;
+    }
+    wait_readable(1);
+    // pump(0) may have drained its socket with a handoff wanted (at_once): both directions now only wait.
+    if (want_handoff_ && handoff_ && waiting_[0]) {
+        handing_off_ = true;
+        error_code ignored;
+        sockets_[0]->cancel(ignored);
+        sockets_[1]->cancel(ignored);
+    }
 }
 
 // Direction d reads sockets_[d] and writes sockets_[1 - d]: 0 = client → backend (bytes_in), 1 = the reverse.
 // Reads what is there and writes it on; waits (holding no buffer) when nothing is there.
 void relay_link::pump(int d) {
-    for (;;) {
+    for (size_t turn = 0;;) {
         auto buf = pool_->acquire();
         error_code ec;
         int queued = -1;
         const size_t n = receive(from(d).native_handle(), buf.data(), buf.size(), queued, ec);
         if (would_block(ec)) {
             buf.release();  // idle: give the buffer back before sleeping
+            if (want_handoff_ && try_handoff(d)) return;
             wait_readable(d);  // drained: EAGAIN
             return;
         }
@@ -118,9 +132,12 @@ void relay_link::pump(int d) {
             return;
         }
         moved(d, n);
+        turn += n;
+        if (handoff_ && n == buf.size()) want_handoff_ = true;
         if (queued == 0) {
             // TCP_INQ says nothing is left, not even a FIN: any byte or FIN that comes later raises a new edge.
             buf.release();
+            if (want_handoff_ && try_handoff(d)) return;
             wait_readable(d);
             return;
         }
@@ -128,26 +145,47 @@ void relay_link::pump(int d) {
             // No TCP_INQ answer (an old kernel): a short read emptied the queue, but a FIN may already be behind
             // it and raises no new edge; Asio's own wait re-arms the descriptor and cannot miss it.
             buf.release();
+            if (want_handoff_ && try_handoff(d)) return;
             wait_rearmed(d);
             return;
         }
-        // More is queued (or a FIN, which the next read returns as 0): read on.
+        // More is queued (or a FIN, which the next read returns as 0): read on, unless this turn is used up.
+        if (turn >= bytes_per_turn) {
+            buf.release();
+            yield(d);
+            return;
+        }
     }
+}
+
+void relay_link::yield(int d) {
+    ++pending_;
+    net::post(from(d).get_executor(), [this, d] {
+        --pending_;
+        pump(d);  // a socket closed meanwhile fails its next read, which ends the direction as usual
+    });
 }
 
 void relay_link::wait_readable(int d) {
     ++pending_;
+    waiting_[d] = true;
     waits_[d].start(from(d), *reactor_);
 }
 
 void relay_link::wait_rearmed(int d) {
     ++pending_;
+    waiting_[d] = true;
     from(d).async_wait(tcp::socket::wait_read, [this, d](error_code ec) { readable(this, d, ec); });
 }
 
 void relay_link::readable(void* self, int d, const error_code& ec) {
     auto* r = static_cast<relay_link*>(self);
     --r->pending_;
+    r->waiting_[d] = false;
+    if (r->handing_off_) {
+        if (r->pending_ == 0) r->complete_handoff();
+        return;
+    }
     if (ec) {
         r->direction_done(d, false);  // closed under us: the other direction, terminationDelay or shutdown
         return;
@@ -155,10 +193,35 @@ void relay_link::readable(void* self, int d, const error_code& ec) {
     r->pump(d);
 }
 
+/// Direction d has just drained its socket and holds no buffer. The handoff happens when the other direction has
+/// only a readiness wait pending (it too waits on a drained socket; cancelled here, its completion finishes the
+/// handoff) or nothing at all; a pending write or a yield means bytes in flight in user space: not now.
+bool relay_link::try_handoff(int d) {
+    if (!handoff_ || ended_[0] || ended_[1] || (pending_ > 0 && !waiting_[1 - d])) return false;
+    handing_off_ = true;
+    if (pending_ == 0) {
+        complete_handoff();
+        return true;
+    }
+    error_code ignored;
+    from(1 - d).cancel(ignored);
+    return true;
+}
+
+void relay_link::complete_handoff() {
+    auto* handoff = handoff_;
+    handoff_ = nullptr;  // asked once
+    want_handoff_ = false;
+    if (handoff(owner_, counters_, result_)) return;  // *this belongs to the splice's owner now: untouched
+    handing_off_ = false;
+    pump(0);  // reads first, so no edge consumed meanwhile is missed
+    pump(1);
+}
+
 void relay_link::moved(int d, size_t n) {
     (d == 0 ? result_.bytes_in : result_.bytes_out) += n;
     for (auto* c : counters_) {
-        if (c) (d == 0 ? c->bytes_in : c->bytes_out).fetch_add(n, std::memory_order_relaxed);
+        if (c) telemetry::bump(d == 0 ? c->bytes_in : c->bytes_out, n);
     }
 }
 
@@ -184,13 +247,11 @@ void relay_link::direction_done(int d, bool eof) {
     if (--running_ == 1) {
         // Traefik: after the first side ends, the other gets terminationDelay (negative: no limit).
         if (termination_delay_ >= duration::zero()) {
-            const auto due = coarse_timer::clock::now() +
-                             std::chrono::duration_cast<coarse_timer::clock::duration>(termination_delay_);
-            deadlines_->arm(linger_, due, &relay_link::linger_expired, this);
+            deadlines_->arm(linger_, wait_after(termination_delay_), &relay_link::linger_expired, this);
         }
         return;
     }
-    deadlines_->disarm(linger_);
+    linger_.disarm();
     finish_if_done();
 }
 
@@ -208,7 +269,7 @@ void relay_link::linger_expired(void* self) {
 /// Completes once both directions ended and no handler of ours is pending (they capture `this`).
 void relay_link::finish_if_done() {
     if (running_ > 0 || pending_ > 0) return;
-    deadlines_->disarm(linger_);
+    linger_.disarm();
     done_(owner_, result_);  // may destroy *this: nothing after this line
 }
 

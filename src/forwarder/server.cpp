@@ -8,9 +8,11 @@
 #include <utility>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 
 #include "forwarder/listen_address.hpp"
 #include "forwarder/net.hpp"
+#include "forwarder/splice_sockmap.hpp"
 #include "forwarder/worker.hpp"
 
 namespace sy::forwarder {
@@ -42,6 +44,11 @@ void probe_exclusive(const std::string& name, const config::entry_point& ep, con
 
 }  // namespace
 
+size_t worker_count(const config::static_config& statics) {
+    const size_t n = statics.threads > 0 ? static_cast<size_t>(statics.threads) : std::thread::hardware_concurrency();
+    return n == 0 ? 1 : n;
+}
+
 std::set<std::string> api_entry_points(const config::static_config& statics) {
     std::set<std::string> out;
     // Traefik serves the insecure API on the entrypoint named "traefik" (there is no option to move it).
@@ -63,18 +70,29 @@ server::server(const config::static_config& statics, telemetry::registry& counte
                telemetry::access_log* access_log)
     : statics_(statics), counters_(counters), shared_(std::make_unique<shared_state>()) {
     shared_->access_log = access_log;
+    shared_->refusals_seen = &counters.refusals_seen;
 }
 
 server::~server() {
     if (!workers_.empty() && !stopped_) stop(duration::zero());
+    workers_.clear();
+    if (sockmap_) unload_sockmap(*sockmap_);
 }
 
 void server::start() {
-    size_t n = statics_.threads > 0 ? static_cast<size_t>(statics_.threads) : std::thread::hardware_concurrency();
-    if (n == 0) n = 1;
+    auto path = choose_data_path(statics_.data_path);
+    if (!path) throw std::runtime_error(path.error().to_string());
+    data_path_ = path->summary;
+    if (path->sockmap) {
+        sockmap_ = std::make_unique<sockmap_maps>(path->maps);
+        shared_->sockmap = sockmap_.get();
+        shared_->splice_immediate = statics_.splice_start == "immediate";
+    }
+    spdlog::info("data path: {}", data_path_);
+    const size_t n = worker_count(statics_);
     const auto skip = api_entry_points(statics_);
     std::vector<std::unique_ptr<worker>> workers;
-    for (size_t i = 0; i < n; ++i) workers.push_back(std::make_unique<worker>(*shared_));
+    for (size_t i = 0; i < n; ++i) workers.push_back(std::make_unique<worker>(i, *shared_));
     for (const auto& [name, ep] : statics_.entry_points) {
         if (skip.contains(name)) continue;
         auto where = resolve_listen_address(ep.listen);
@@ -82,13 +100,23 @@ void server::start() {
             throw std::runtime_error("entryPoint \"" + name + "\": cannot listen on \"" + ep.address +
                                      "\": " + where.error().to_string());
         auto* traffic = &counters_.entry_point(name);
-        auto* refusals = &counters_.refusals(name);
+        auto* outcomes = &counters_.outcomes(name);
         probe_exclusive(name, ep, where->endpoint, where->dual_stack);
-        for (auto& w : workers) w->add_listener(name, ep, where->endpoint, where->dual_stack, traffic, refusals);
+        const auto& banned_on = statics_.ban_list.entry_points;
+        const bool bans = statics_.ban_list.enabled() &&
+                          (banned_on.empty() || std::find(banned_on.begin(), banned_on.end(), name) != banned_on.end());
+        for (auto& w : workers)
+            w->add_listener(name, ep, where->endpoint, where->dual_stack, traffic, outcomes, bans);
         spdlog::info("entryPoint \"{}\" listening on {} ({} threads)", name, ep.address, n);
     }
     workers_ = std::move(workers);
+    if (bans_) publish_bans(bans_);
     for (auto& w : workers_) w->start();
+}
+
+void server::publish_bans(std::shared_ptr<const bans::ban_set> set) {
+    bans_ = set;
+    for (auto& w : workers_) w->publish_bans(set, !statics_.ban_list.keep_established);
 }
 
 void server::publish(std::shared_ptr<const runtime::snapshot> snap) {

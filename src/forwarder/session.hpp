@@ -1,14 +1,15 @@
 #pragma once
-// One client connection, from accept to close: PROXY header in, classification, route, middlewares, server
-// choice, dial, PROXY header out with the client's first bytes, relay, counters and the access record.
+// One client connection, from accept to close: the phases (forwarder/phases.hpp) in order, then the relay.
+#include <memory>
+
 #include "forwarder/net.hpp"
+#include "forwarder/worker_context.hpp"
 
 namespace sy::forwarder {
 
-class worker;
-struct listener;
-
-/// Serves one accepted connection on `w`'s thread (`peer` as accept() returned it: no getpeername). Never throws; every ending is counted and recorded.
-awaitable<void> serve_connection(tcp_socket client, tcp::endpoint peer, worker& w, listener& l);
+/// Serves one accepted connection on `w`'s thread (`peer` as accept() returned it: no getpeername), routed by
+/// `view`. Every ending is counted and recorded, an exception included (outcome internal_error, logged).
+awaitable<void> serve_connection(tcp_socket client, tcp::endpoint peer, worker_context& w, listener& l,
+                                 std::shared_ptr<worker_view> view);
 
 }  // namespace sy::forwarder

@@ -9,17 +9,10 @@
 #include <cerrno>
 #include <chrono>
 
-#include "forwarder/asio_access.hpp"
+#include "base/tcp_keepalive.hpp"
+#include "forwarder/io_shortcuts.hpp"
 
 namespace sy::forwarder {
-
-namespace {
-
-namespace ops = net::detail::socket_ops;
-
-ops::state_type& state(tcp_socket& s) { return detail::socket_access::impl(s).state_; }
-
-}  // namespace
 
 void tune_socket(int fd, duration keep_alive) {
     const int on = 1;
@@ -27,19 +20,14 @@ void tune_socket(int fd, duration keep_alive) {
     // The relay reads with TCP_INQ's answer to know when a socket is drained (relay.cpp: receive()).
     ::setsockopt(fd, IPPROTO_TCP, TCP_INQ, &on, sizeof on);
     if (keep_alive <= duration::zero()) return;
-    const int secs = static_cast<int>(
-        std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(keep_alive).count()));
-    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
-    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &secs, sizeof secs);
-    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &secs, sizeof secs);
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(keep_alive);
+    set_tcp_keep_alive(fd, secs, secs);  // probes: the kernel's 9, as Go's
 }
 
 void adopt_accepted(tcp_socket& s) {
     error_code ec;
     s.non_blocking(true, ec);  // Asio's accept() is not accept4(): one FIONBIO is unavoidable here
-    // Asio marks every socket it did not open itself as a possible dup and then removes it from epoll explicitly on
-    // close; a socket fresh from accept() is no dup.
-    state(s) &= static_cast<ops::state_type>(~ops::possible_dup);
+    mark_not_dup(s);
 }
 
 error_code open_nonblocking(tcp_socket& s, const tcp& protocol) {
@@ -51,9 +39,8 @@ error_code open_nonblocking(tcp_socket& s, const tcp& protocol) {
         ::close(fd);
         return ec;
     }
-    auto& flags = state(s);
-    flags &= static_cast<ops::state_type>(~ops::possible_dup);
-    flags |= ops::user_set_non_blocking | ops::internal_non_blocking;
+    mark_not_dup(s);
+    mark_non_blocking(s);
     return {};
 }
 

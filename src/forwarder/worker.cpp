@@ -1,34 +1,39 @@
 #include "forwarder/worker.hpp"
 
-#include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+#include <exception>
 #include <stdexcept>
 
+#include "forwarder/accept_backoff.hpp"
 #include "forwarder/session.hpp"
 #include "forwarder/socket_options.hpp"
+#include "forwarder/splice_sockmap.hpp"
+#include "telemetry/log_exception.hpp"
 
 namespace sy::forwarder {
 
-void shared_state::connection_ended() {
-    if (live.fetch_sub(1, std::memory_order_acq_rel) == 1 && stopping.load(std::memory_order_acquire)) {
-        std::lock_guard lock(mutex);
-        idle.notify_all();
+worker::worker(std::size_t index, shared_state& shared)
+    : shared_(shared),
+      ctx_{index, context_, pool_, deadlines_, reactor_of(context_), shared_, connections_, names_},
+      guard_(context_.get_executor()) {
+    if (shared.sockmap) {
+        splice_ = std::make_unique<splice_watch>(context_, *shared.sockmap, shared.splice_immediate);
+        ctx_.splice = splice_.get();
     }
-}
-
-worker::worker(shared_state& shared) : shared_(shared), guard_(context_.get_executor()) {
-    connections_.prev = connections_.next = &connections_;
 }
 
 worker::~worker() { join(); }
 
 void worker::add_listener(const std::string& name, const config::entry_point& ep, const tcp::endpoint& where,
                           bool dual_stack, telemetry::traffic_counters* counters,
-                          telemetry::refusal_counters* refusals) {
-    auto l = std::make_unique<listener>(listener{name, &ep, tcp_acceptor(context_), counters, refusals, nullptr});
+                          telemetry::outcome_counters* outcomes, bool ban_list) {
+    auto l = std::make_unique<listener>(
+        listener{name, listeners_.size(), &ep, tcp_acceptor(context_), counters, outcomes, ban_list});
     auto fail = [&](const char* step, const error_code& ec) {
         throw std::runtime_error("entryPoint \"" + name + "\": cannot listen on \"" + ep.address + "\" (" + step +
                                  "): " + ec.message());
@@ -39,8 +44,9 @@ void worker::add_listener(const std::string& name, const config::entry_point& ep
     if (where.address().is_v6()) l->acceptor.set_option(net::ip::v6_only(!dual_stack), ec);
     l->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
     // One acceptor per worker on the same port: the kernel spreads new connections across them.
-    l->acceptor.set_option(net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true), ec);
-    if (ec) fail("SO_REUSEPORT", ec);
+    const int on = 1;
+    if (::setsockopt(l->acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0)
+        fail("SO_REUSEPORT", error_code(errno, boost::system::system_category()));
     l->acceptor.bind(where, ec);
     if (ec) fail("bind", ec);
     tune_listener(l->acceptor, listener_keep_alive);  // inherited by every accepted socket
@@ -50,7 +56,10 @@ void worker::add_listener(const std::string& name, const config::entry_point& ep
 }
 
 void worker::start() {
-    for (auto& l : listeners_) net::co_spawn(context_, accept_loop(*l), net::detached);
+    for (auto& l : listeners_) {
+        net::co_spawn(context_, accept_loop(*l),
+                      telemetry::log_exception("entryPoint \"" + l->name + "\": accepting stopped", true));
+    }
     thread_ = std::thread([this] { context_.run(); });
 }
 
@@ -59,14 +68,42 @@ void worker::publish(std::shared_ptr<const runtime::snapshot> snap) {
 }
 
 void worker::apply(std::shared_ptr<const runtime::snapshot> snap) {
-    snapshot_ = std::move(snap);
-    for (auto& l : listeners_) {
-        l->table = nullptr;
-        if (!snapshot_) continue;
-        auto it = snapshot_->entry_points.find(l->name);
-        if (it != snapshot_->entry_points.end()) l->table = &it->second;
+    auto view = std::make_shared<worker_view>();
+    view->tables.assign(listeners_.size(), nullptr);
+    if (snap) {
+        for (auto& l : listeners_) {
+            auto it = snap->entry_points.find(l->name);
+            if (it != snap->entry_points.end()) view->tables[l->index] = &it->second;
+        }
+        // Each worker starts its rotations at its own number, so the first connections after a reload, one per
+        // worker, do not all go to the first server.
+        view->cursors.assign(snap->service_count, static_cast<uint32_t>(ctx_.index));
     }
+    view->snap = std::move(snap);
+    view_ = std::move(view);
     shared_.applied.fetch_add(1, std::memory_order_release);
+}
+
+void worker::publish_bans(std::shared_ptr<const bans::ban_set> set, bool close_established) {
+    net::post(context_, [this, set = std::move(set), close_established]() mutable {
+        apply_bans(std::move(set), close_established);
+    });
+}
+
+void worker::apply_bans(std::shared_ptr<const bans::ban_set> set, bool close_established) {
+    ctx_.bans = std::move(set);
+    if (!close_established || !ctx_.bans) return;
+    // Only connections the list admitted carry an address to judge (banned_if): they are the ones a new ban can
+    // concern. A lookup is a binary search, so even thousands of connections cost well under a millisecond.
+    const auto now = bans::unix_now();
+    size_t closed = 0;
+    connections_.for_each([&](tracked_connection& c) {
+        if (!c.banned_if || c.cut_by_ban || !ctx_.bans->banned(*c.banned_if, now)) return;
+        c.cut_by_ban = true;
+        ++closed;
+        close_tracked(c);
+    });
+    if (closed > 0) spdlog::info("ban list: closed {} open connection(s) of newly banned clients", closed);
 }
 
 void worker::stop_accepting(std::string entry_point) {
@@ -83,65 +120,21 @@ void worker::close_connections() {
     net::post(context_, [this] {
         // Closing makes every pending operation of the connection complete with operation_aborted; each
         // connection then ends and unlinks itself.
-        for (auto* c = connections_.next; c != &connections_; c = c->next) {
-            error_code ec;
-            if (c->client) c->client->close(ec);
-            if (c->backend) c->backend->close(ec);
-        }
+        connections_.for_each([](tracked_connection& c) { close_tracked(c); });
     });
 }
 
 void worker::join() {
+    // Without its guard the loop ends once no work is left, but a coarse-timer wake-up scheduled for a deadline
+    // disarmed since (a readTimeout of minutes) is work until it is due.
+    if (thread_.joinable())
+        net::post(context_, [this] {
+            deadlines_.cancel();
+            if (splice_) splice_->close();
+        });
     guard_.reset();
     if (thread_.joinable()) thread_.join();
 }
-
-void worker::track(tracked_connection& c) {
-    c.prev = connections_.prev;
-    c.next = &connections_;
-    connections_.prev->next = &c;
-    connections_.prev = &c;
-}
-
-void worker::untrack(tracked_connection& c) {
-    c.prev->next = c.next;
-    c.next->prev = c.prev;
-    c.prev = c.next = nullptr;
-}
-
-namespace {
-
-bool out_of_descriptors(const error_code& ec) {
-    return ec == net::error::no_descriptors || ec == net::error::no_buffer_space || ec == net::error::no_memory ||
-           ec.value() == ENFILE;
-}
-
-// Around the limit, accepts succeed and fail by turns (each connection that ends frees a descriptor that the next
-// pending one takes): running out ends only after this long without a failed accept, so a user reads one
-// "cannot accept" line and one "accepting again" line, not a pair per flap.
-constexpr auto fd_quiet_period = std::chrono::seconds(1);
-
-int64_t steady_ns(std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-}
-
-/// Started by the first accept that works after running out: logs "accepting again" once no accept has failed
-/// for fd_quiet_period (on any worker). A timer of its own rather than racing the accept against one: a
-/// connection accepted by the losing side of a race would be dropped.
-awaitable<void> announce_recovery(net::io_context& context, shared_state& shared, std::string entry_point) {
-    steady_timer wait(context);
-    for (;;) {
-        const std::chrono::steady_clock::time_point last{
-            std::chrono::nanoseconds(shared.fd_failure_at.load(std::memory_order_acquire))};
-        if (std::chrono::steady_clock::now() - last >= fd_quiet_period) break;
-        wait.expires_at(last + fd_quiet_period);
-        co_await wait.async_wait();
-    }
-    shared.fd_recovery_watched.store(false, std::memory_order_release);
-    if (shared.fd_exhaustion_logged.exchange(false)) spdlog::warn("entryPoint \"{}\": accepting again", entry_point);
-}
-
-}  // namespace
 
 awaitable<void> worker::accept_loop(listener& l) {
     for (;;) {
@@ -149,23 +142,18 @@ awaitable<void> worker::accept_loop(listener& l) {
         auto [ec, socket] = co_await l.acceptor.async_accept(peer);
         if (!l.acceptor.is_open() || ec == net::error::operation_aborted) co_return;
         if (ec) {
-            if (out_of_descriptors(ec)) {
-                // Asio completes the accept with EMFILE at once (it retries only EAGAIN, EINTR and aborted
-                // connections), while the pending connection stays in the backlog and the acceptor readable:
-                // retrying at once would spin. Back off, and log once until accepting works again.
-                shared_.fd_failure_at.store(steady_ns(std::chrono::steady_clock::now()), std::memory_order_release);
-                if (!shared_.fd_exhaustion_logged.exchange(true))
-                    spdlog::error("entryPoint \"{}\": cannot accept: {} (raise the open-file limit); retrying",
-                                  l.name, ec.message());
-                steady_timer pause(context_, std::chrono::milliseconds(100));
-                co_await pause.async_wait();
-            }
+            co_await back_off_if_exhausted(ec, l.name);
             continue;
         }
-        if (shared_.fd_exhaustion_logged.load(std::memory_order_relaxed) &&
-            !shared_.fd_recovery_watched.exchange(true))
-            net::co_spawn(context_, announce_recovery(context_, shared_, l.name), net::detached);
-        net::co_spawn(context_, serve_connection(std::move(socket), peer, *this, l), net::detached);
+        accept_succeeded(context_.get_executor(), l.name);
+        // The exception handling is serve_connection's own (it logs and counts internal_error); what still escapes
+        // it (not a std::exception) is logged here rather than dropped as `detached` would.
+        net::co_spawn(context_, serve_connection(std::move(socket), peer, ctx_, l, view_),
+                      [&name = l.name, peer](std::exception_ptr e) {
+                          if (e)
+                              telemetry::log_ended_by(e, "entryPoint \"" + name + "\": the connection from " +
+                                                             format_host_port(peer.address().to_string(), peer.port()));
+                      });
     }
 }
 

@@ -10,7 +10,8 @@
 
 namespace sy::runtime {
 
+/// `live` holds what must survive the reload (inFlightConn counts); null gives this build fresh state of its own.
 std::shared_ptr<const snapshot> build(const config::static_config& statics, const aggregator::merged_config& merged,
-                                      telemetry::registry& counters, uint64_t generation);
+                                      telemetry::registry& counters, uint64_t generation, live_state* live = nullptr);
 
 }  // namespace sy::runtime

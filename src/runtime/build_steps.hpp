@@ -9,6 +9,7 @@
 #include "aggregator/aggregator.hpp"
 #include "config/static_config.hpp"
 #include "runtime/snapshot.hpp"
+#include "tls/setup.hpp"
 #include "telemetry/counters.hpp"
 
 namespace sy::runtime::detail {
@@ -49,8 +50,13 @@ struct built_services {
     std::map<std::string, service_info> infos;
     /// Only for services that are not disabled.
     std::map<std::string, std::shared_ptr<const service_plan>> plans;
+    /// service_plan indexes handed out (every plan, weighted children included, has its own balancer cursor).
+    uint32_t indexes = 0;
 };
-built_services build_services(const aggregator::merged_config& merged, telemetry::registry& counters);
+built_services build_services(const aggregator::merged_config& merged, const tls::setup& tls,
+                              telemetry::registry& counters, live_state& live);
+/// The active checks of the services `tables` route to, one per key.
+std::vector<probe_target> probe_targets(const std::map<std::string, entry_point_table>& tables);
 
 struct built_routers {
     std::map<std::string, router_info> infos;
@@ -62,7 +68,8 @@ struct built_routers {
     std::vector<placed_route> routes;
 };
 built_routers build_routers(const config::static_config& statics, const aggregator::merged_config& merged,
-                            built_services& services, built_middlewares& middlewares, telemetry::registry& counters);
+                            const tls::setup& tls, built_services& services, built_middlewares& middlewares, telemetry::registry& counters,
+                            live_state& live);
 
 /// Entrypoints that serve Switchyard's own API, ping or metrics and nothing else: they get no routing table.
 std::vector<std::string> api_entry_points(const config::static_config& statics);

@@ -1,6 +1,7 @@
 // Choosing a server: plain round-robin across a load balancer's servers, Traefik's weighted round-robin across a
-// weighted service's children. Both are driven by one relaxed atomic counter, so every worker thread shares the
-// rotation without a lock.
+// weighted service's children. Each worker keeps its own cursors (worker_view, forwarder/worker_context.hpp), so the
+// rotation is per worker: workers never write a shared cache line to pick (HAProxy and Envoy balance per thread the
+// same way). Over many connections the spread is the same as one shared rotation.
 #include "runtime/snapshot.hpp"
 #include "runtime/wrr_schedule.hpp"
 
@@ -18,17 +19,68 @@ const char* to_string(status s) {
     return "disabled";
 }
 
-const server_plan* service_plan::pick() const {
-    if (!weighted.empty()) {
-        if (schedule.empty()) return nullptr;
-        auto n = cursor.fetch_add(1, std::memory_order_relaxed);
-        return weighted[schedule[n % schedule.size()]].service->pick();
+std::string server_state(const service_info& s, const std::string& address) {
+    auto h = s.health.find(address);
+    if (h != s.health.end() && h->second) return h->second->up() ? "UP" : "DOWN";
+    auto b = s.server_status.find(address);
+    return b == s.server_status.end() ? "DOWN" : b->second;
+}
+
+namespace {
+
+/// How far a pass may go: `strict` takes only servers UP (and trials that are due); the lenient pass, tried when
+/// the strict one found nothing, also takes servers DOWN by passive health alone.
+enum class pass { strict, lenient };
+
+bool usable(const service_plan& service, const server_plan& s, pass p) {
+    server_health* h = s.health.get();  // the snapshot is const, the state it points at is not
+    if (!h || h->up()) return true;
+    if (h->actively_checked()) return false;  // only a probe brings it back (Traefik)
+    if (p == pass::lenient) return true;
+    return h->claim_trial(service.passive.failure_window, server_health::clock::now());
+}
+
+const server_plan* pick_in(const service_plan& service, balancer_cursors cursors, const server_plan* skip, pass p) {
+    uint32_t* cursor = service.index < cursors.size() ? &cursors[service.index] : nullptr;
+    const uint32_t n = cursor ? *cursor : 0;
+    if (!service.weighted.empty()) {
+        const auto size = static_cast<uint32_t>(service.schedule.size());
+        // Traefik skips a child that reports no server UP: the next child in the weighted order gets the pick.
+        for (uint32_t i = 0; i < size; ++i) {
+            const auto& child = service.weighted[service.schedule[(n + i) % size]].service;
+            if (!child) continue;
+            if (const server_plan* s = pick_in(*child, cursors, skip, p)) {
+                if (cursor) *cursor = n + i + 1;
+                return s;
+            }
+        }
+        return nullptr;
     }
-    if (servers.empty()) return nullptr;
+    const auto size = static_cast<uint32_t>(service.servers.size());
     // Deliberate difference from Traefik: no shuffle at build time, so the first connection after a reload goes to
-    // the first server. Over a cycle the spread is the same.
-    auto n = cursor.fetch_add(1, std::memory_order_relaxed);
-    return &servers[n % servers.size()];
+    // the first server. Over a cycle the spread is the same. A server skipped does not make its successor take two
+    // turns: the rotation goes on from the server picked.
+    for (uint32_t i = 0; i < size; ++i) {
+        const server_plan& s = service.servers[(n + i) % size];
+        if (&s == skip || !usable(service, s, p)) continue;
+        if (cursor) *cursor = n + i + 1;
+        return &s;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+const server_plan* pick(const service_plan& service, balancer_cursors cursors, const server_plan* skip) {
+    if (const server_plan* s = pick_in(service, cursors, skip, pass::strict)) return s;
+    return pick_in(service, cursors, skip, pass::lenient);
+}
+
+bool has_servers(const service_plan& service) {
+    if (!service.servers.empty()) return true;
+    for (const auto& child : service.weighted)
+        if (child.service && has_servers(*child.service)) return true;
+    return false;
 }
 
 std::vector<uint32_t> wrr_schedule(std::vector<int> weights) {

@@ -8,8 +8,10 @@
 #include <ctime>
 #include <mutex>
 #include <stdexcept>
-#include <stop_token>
 #include <thread>
+#include <utility>
+
+#include <spdlog/spdlog.h>
 
 #include "telemetry/json_text.hpp"
 
@@ -66,7 +68,7 @@ std::string format_common(const access_record& r) {
     line += ' ';
     line += or_dash(r.sni);
     line += "\" ";
-    line += or_dash(r.end);
+    line += to_string(r.end);
     line += ' ';
     line += std::to_string(r.bytes_in);
     line += ' ';
@@ -110,92 +112,171 @@ std::string format_json(const access_record& r) {
     field("TLSServerName", r.sni);
     number("RequestContentSize", static_cast<long long>(r.bytes_in));
     number("DownstreamContentSize", static_cast<long long>(r.bytes_out));
-    field("End", r.end);
+    field("End", to_string(r.end));
     line += '}';
     return line;
 }
 
-/// Lines are formatted outside the lock; the lock covers only appending to the buffer and writing it out. A
-/// background thread flushes once a second so a quiet router's last lines still reach the file promptly.
+/// Lines are formatted on the caller's thread and appended to memory under a lock held for the append only; one
+/// writer thread of the log's own swaps the buffer out and does every write. The writer is woken when the buffer
+/// stops being empty (bufferingSize 0) or grows past bufferingSize lines, so a busy router costs one wake-up per
+/// batch, not one per line; it also writes out at least once a second. The state is shared with the writer thread:
+/// a writer stuck on a stalled pipe at exit is left behind (detached) instead of hanging the process.
 class file_access_log final : public access_log {
 public:
+    /// More than this in memory means the output does not keep up: further lines are dropped, and counted.
+    static constexpr std::size_t max_buffered_bytes = 8 << 20;
+
     file_access_log(std::string path, std::string format, std::size_t buffer_lines)
-        : path_(std::move(path)), format_(std::move(format)), buffer_lines_(buffer_lines) {
-        open_or_throw();
-        if (buffer_lines_ > 0)
-            flusher_ = std::jthread([this](std::stop_token stop) { flush_loop(stop); });
+        : state_(std::make_shared<state>()), format_(std::move(format)) {
+        state_->path = std::move(path);
+        state_->buffer_lines = buffer_lines;
+        state_->open_or_throw();
+        writer_ = std::thread([s = state_] { s->run(); });
     }
 
     ~file_access_log() override {
-        if (flusher_.joinable()) {
-            flusher_.request_stop();
-            wake_.notify_all();
-            flusher_.join();
+        {
+            std::lock_guard lock(state_->mutex);
+            state_->stopping = true;
         }
-        std::lock_guard lock(mutex_);
-        write_out();
-        if (file_ && file_ != stdout) std::fclose(file_);
+        state_->wake.notify_all();
+        std::unique_lock lock(state_->mutex);
+        const bool done = state_->finished_cv.wait_for(lock, std::chrono::seconds(2), [&] { return state_->finished; });
+        lock.unlock();
+        if (done)
+            writer_.join();
+        else
+            writer_.detach();  // blocked on its output: it keeps its own reference to the state
     }
 
     void write(const access_record& r) override {
         std::string line = format_access_record(r, format_);
         line += '\n';
-        std::lock_guard lock(mutex_);
-        buffer_ += line;
-        if (++pending_ > buffer_lines_) write_out();
+        bool wake = false;
+        {
+            std::lock_guard lock(state_->mutex);
+            auto& st = *state_;
+            if (st.buffer.size() + line.size() > max_buffered_bytes) {
+                ++st.dropped;
+                return;
+            }
+            st.buffer += line;
+            ++st.pending;
+            wake = st.buffer_lines == 0 ? st.pending == 1 : st.pending == st.buffer_lines + 1;
+        }
+        if (wake) state_->wake.notify_one();
     }
 
+    /// The writer reopens the file before its next write (so a writer stuck on its output never holds up the
+    /// caller, the control thread on SIGUSR1).
     void reopen() override {
-        std::lock_guard lock(mutex_);
-        write_out();
-        if (path_.empty()) return;
-        std::FILE* fresh = std::fopen(path_.c_str(), "a");
-        if (!fresh) return;  // keep writing to the old file rather than lose lines
-        if (file_) std::fclose(file_);
-        file_ = fresh;
+        {
+            std::lock_guard lock(state_->mutex);
+            state_->reopen_wanted = true;
+        }
+        flush();
     }
 
+    /// Has the writer thread write out what is buffered now, and waits for it 2 s at most: the output may be a
+    /// stalled pipe, and the caller (SIGUSR1, exit) must not hang on it.
     void flush() override {
-        std::lock_guard lock(mutex_);
-        write_out();
+        std::unique_lock lock(state_->mutex);
+        const uint64_t want = ++state_->flush_requested;
+        state_->wake.notify_all();
+        state_->flushed_cv.wait_for(lock, std::chrono::seconds(2), [&] { return state_->flushed >= want; });
     }
 
 private:
-    void open_or_throw() {
-        if (path_.empty()) {
-            file_ = stdout;
-            return;
-        }
-        file_ = std::fopen(path_.c_str(), "a");
-        if (!file_) throw std::runtime_error("accessLog.filePath: cannot open \"" + path_ + "\" for appending");
-    }
+    struct state {
+        std::string path;
+        std::size_t buffer_lines = 0;
+        std::mutex mutex;  ///< the buffer and the flags
+        std::condition_variable wake;
+        std::condition_variable finished_cv;
+        std::condition_variable flushed_cv;
+        uint64_t flush_requested = 0;  ///< flush() calls so far
+        uint64_t flushed = 0;          ///< of those, served by the writer
+        bool reopen_wanted = false;
+        std::string buffer;
+        std::size_t pending = 0;
+        std::size_t dropped = 0;
+        bool stopping = false;
+        bool finished = false;
+        std::FILE* file = nullptr;  ///< touched by the writer thread only (after the constructor)
 
-    void write_out() {
-        if (!buffer_.empty() && file_) {
-            std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
-            std::fflush(file_);
+        ~state() {
+            if (file && file != stdout) std::fclose(file);
         }
-        buffer_.clear();
-        pending_ = 0;
-    }
 
-    void flush_loop(std::stop_token stop) {
-        std::unique_lock lock(mutex_);
-        while (!stop.stop_requested()) {
-            wake_.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
+        void open_or_throw() {
+            if (path.empty()) {
+                file = stdout;
+                return;
+            }
+            file = std::fopen(path.c_str(), "a");
+            if (!file) throw std::runtime_error("accessLog.filePath: cannot open \"" + path + "\" for appending");
+        }
+
+        void write_out() {
+            std::string out;
+            std::size_t lost = 0;
+            bool reopen = false;
+            {
+                std::lock_guard lock(mutex);
+                out.swap(buffer);
+                pending = 0;
+                lost = std::exchange(dropped, 0);
+                reopen = std::exchange(reopen_wanted, false);
+            }
+            if (file && !out.empty()) {
+                // Lines written before a reopen belong to the old file.
+                std::fwrite(out.data(), 1, out.size(), file);
+                std::fflush(file);
+            }
+            if (lost > 0) spdlog::warn("access log: {} lines dropped: its output did not keep up", lost);
+            if (reopen && !path.empty()) {
+                // After logrotate moved the file away; a failure keeps writing to the old one rather than lose lines.
+                if (std::FILE* fresh = std::fopen(path.c_str(), "a")) {
+                    if (file && file != stdout) std::fclose(file);
+                    file = fresh;
+                }
+            }
+        }
+
+        void run() {
+            std::unique_lock lock(mutex);
+            while (!stopping) {
+                const bool due = wake.wait_for(lock, std::chrono::seconds(1), [&] {
+                    return stopping || flushed < flush_requested ||
+                           (buffer_lines == 0 ? pending > 0 : pending > buffer_lines);
+                });
+                const uint64_t serving = flush_requested;
+                if (due && !stopping && flushed == serving) {
+                    // Let a burst gather: one write for many lines.
+                    lock.unlock();
+                    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+                    lock.lock();
+                }
+                lock.unlock();
+                write_out();
+                lock.lock();
+                if (serving > flushed) {
+                    flushed = serving;
+                    flushed_cv.notify_all();
+                }
+            }
+            lock.unlock();
             write_out();
+            lock.lock();
+            finished = true;
+            finished_cv.notify_all();
         }
-    }
+    };
 
-    std::string path_;
+    std::shared_ptr<state> state_;
     std::string format_;
-    std::size_t buffer_lines_;
-    std::mutex mutex_;
-    std::condition_variable_any wake_;
-    std::FILE* file_ = nullptr;
-    std::string buffer_;
-    std::size_t pending_ = 0;
-    std::jthread flusher_;
+    std::thread writer_;
 };
 
 }  // namespace

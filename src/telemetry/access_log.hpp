@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "telemetry/outcome.hpp"
+
 namespace sy::telemetry {
 
 struct access_record {
@@ -19,11 +21,13 @@ struct access_record {
     std::string sni;
     uint64_t bytes_in = 0;    ///< client → backend
     uint64_t bytes_out = 0;   ///< backend → client
-    std::string end;          ///< how it ended: "closed", "no_route", "dial_failed", "dial_timeout", "refused_allow_list",
-                              ///< "refused_in_flight", "untrusted_proxy", "peek_timeout", "reset", "shutdown"
+    outcome end = outcome::closed;  ///< how it ended (telemetry/outcome.hpp)
 };
 
-/// Thread-safe sink; buffered; reopen() after logrotate moved the file (SIGUSR1).
+/// Thread-safe sink; reopen() after logrotate moved the file (SIGUSR1). write() never waits for the file: it appends
+/// the line to memory, and one writer thread of the log's own does the I/O, so a stalled stdout pipe (docker logs
+/// nobody drains) slows no connection. While the output does not keep up, lines beyond a cap are dropped and
+/// counted, and one line says how many once it keeps up again.
 class access_log {
 public:
     virtual ~access_log() = default;
@@ -32,7 +36,8 @@ public:
     virtual void flush() = 0;
 };
 
-/// format: "common" or "json"; path empty = stdout. Writes each line through (accessLog.bufferingSize = 0).
+/// format: "common" or "json"; path empty = stdout. Writes each line out as soon as the writer thread gets to it
+/// (accessLog.bufferingSize = 0: within milliseconds).
 /// Throws at start-up, naming the path, when the file cannot be opened.
 std::unique_ptr<access_log> make_access_log(const std::string& path, const std::string& format);
 

@@ -38,10 +38,18 @@ std::string label(std::string_view key, std::string_view value) {
     return s;
 }
 
-/// One family over the traffic blocks of one kind: open (gauge) or a counter member.
-template <class Each>
-void traffic_families(std::string& out, std::string_view prefix, std::string_view label_key, Each each,
-                      std::string_view what) {
+/// "service\x1faddress" → the labels of a server's samples.
+std::string server_labels(const std::string& key) {
+    auto sep = key.find('\x1f');
+    std::string service = key.substr(0, sep);
+    std::string address = sep == std::string::npos ? std::string() : key.substr(sep + 1);
+    return label("service", service) + ',' + label("server", address);
+}
+
+/// One family over the traffic blocks of one kind: open (gauge) or a counter member. `labels_of` turns a block's
+/// key into its labels.
+template <class Each, class Labels>
+void traffic_families(std::string& out, std::string_view prefix, Labels labels_of, Each each, std::string_view what) {
     struct family {
         const char* suffix;
         const char* type;
@@ -62,16 +70,17 @@ void traffic_families(std::string& out, std::string_view prefix, std::string_vie
         help += '.';
         header(out, name, f.type, help);
         each([&](const std::string& key, const traffic_counters& c) {
-            std::string labels = label(label_key, key);
+            std::string labels = labels_of(key);
             std::string_view suffix = f.suffix;
+            const traffic_totals t = c.read();
             if (suffix == "open_connections")
-                sample(out, name, labels, c.open.load(std::memory_order_relaxed));
+                sample(out, name, labels, t.open);
             else if (suffix == "connections_total")
-                sample(out, name, labels, c.total.load(std::memory_order_relaxed));
+                sample(out, name, labels, t.total);
             else if (suffix == "bytes_received_total")
-                sample(out, name, labels, c.bytes_in.load(std::memory_order_relaxed));
+                sample(out, name, labels, t.bytes_in);
             else
-                sample(out, name, labels, c.bytes_out.load(std::memory_order_relaxed));
+                sample(out, name, labels, t.bytes_out);
         });
     }
 }
@@ -104,25 +113,33 @@ std::string render_prometheus(const registry& counters, const config::prometheus
     if (opts.add_entry_points_labels) {
         // Traefik names the entrypoint gauge traefik_open_connections{entrypoint,protocol}; this family carries the
         // TCP-only count under an entrypoint prefix, like traefik_entrypoint_requests_total.
-        traffic_families(out, "traefik_entrypoint_", "entrypoint",
+        traffic_families(out, "traefik_entrypoint_", [](const std::string& k) { return label("entrypoint", k); },
                          [&](auto f) { counters.for_each_entry_point(f); }, "entrypoint");
-        const char* reasons[] = {"no_route", "allow_list", "in_flight", "untrusted_proxy"};
-        header(out, "switchyard_entrypoint_connections_refused_total", "counter",
-               "TCP connections closed without reaching a backend, per entrypoint and reason.");
-        counters.for_each_refusal([&](const std::string& ep, const refusal_counters& r) {
-            const counter* values[] = {&r.no_route, &r.allow_list, &r.in_flight, &r.untrusted_proxy};
-            for (std::size_t i = 0; i < 4; ++i)
-                sample(out, "switchyard_entrypoint_connections_refused_total",
-                       label("entrypoint", ep) + ',' + label("reason", reasons[i]),
-                       values[i]->load(std::memory_order_relaxed));
+        // Every outcome of every entrypoint, zeros included, so a rate() over a refusal reason works from the first
+        // scrape (a series that appears only with its first event hides that event from rate()).
+        header(out, "switchyard_entrypoint_connections_ended_total", "counter",
+               "TCP connections that ended, per entrypoint and outcome (the access log's End field).");
+        counters.for_each_outcome([&](const std::string& ep, const outcome_counters& o) {
+            for (std::size_t i = 0; i < outcome_count; ++i) {
+                const auto which = static_cast<outcome>(i);
+                sample(out, "switchyard_entrypoint_connections_ended_total",
+                       label("entrypoint", ep) + ',' + label("outcome", to_string(which)), o.read(which));
+            }
         });
     }
     if (opts.add_routers_labels)
-        traffic_families(out, "traefik_tcp_router_", "router", [&](auto f) { counters.for_each_router(f); },
-                         "TCP router");
+        traffic_families(out, "traefik_tcp_router_", [](const std::string& k) { return label("router", k); },
+                         [&](auto f) { counters.for_each_router(f); }, "TCP router");
     if (opts.add_services_labels) {
-        traffic_families(out, "traefik_tcp_service_", "service", [&](auto f) { counters.for_each_service(f); },
-                         "TCP service");
+        traffic_families(out, "traefik_tcp_service_", [](const std::string& k) { return label("service", k); },
+                         [&](auto f) { counters.for_each_service(f); }, "TCP service");
+        traffic_families(out, "traefik_tcp_service_server_", server_labels,
+                         [&](auto f) {
+                             counters.for_each_server([&](const std::string& k, const server_counters& s) {
+                                 f(k, s.traffic);
+                             });
+                         },
+                         "server of a TCP service");
         struct family {
             const char* name;
             const char* help;
@@ -139,11 +156,7 @@ std::string render_prometheus(const registry& counters, const config::prometheus
         for (const auto& f : families) {
             header(out, f.name, "counter", f.help);
             counters.for_each_server([&](const std::string& key, const server_counters& s) {
-                auto sep = key.find('\x1f');
-                std::string service = key.substr(0, sep);
-                std::string address = sep == std::string::npos ? std::string() : key.substr(sep + 1);
-                sample(out, f.name, label("service", service) + ',' + label("server", address),
-                       (s.*f.member).load(std::memory_order_relaxed));
+                sample(out, f.name, server_labels(key), (s.*f.member).load(std::memory_order_relaxed));
             });
         }
     }

@@ -9,6 +9,9 @@
  *         11 | 21                              TCP over IPv4 | TCP over IPv6
  *         00 0C | 00 24                        12 | 36 address bytes follow, no TLVs
  *         src addr, dst addr, src port, dst port (network byte order)
+ *         TLVs (terminated TLS only): 02 len SNI (PP2_TYPE_AUTHORITY), then 20 len (PP2_TYPE_SSL): client flags
+ *         (01 PP2_CLIENT_SSL | 02 PP2_CLIENT_CERT_CONN), verify (u32, 0 = verified), sub-TLVs 21 version and
+ *         23 cipher (PP2_SUBTYPE_SSL_VERSION, PP2_SUBTYPE_SSL_CIPHER), as HAProxy sends them
  *
  * Addresses are unmapped first, so a client that reached a dual-stack listener as ::ffff:1.2.3.4 is sent as TCP4
  * 1.2.3.4 (what Postfix and Dovecot log). Deliberate difference: when the two addresses still differ in family
@@ -89,8 +92,8 @@ ip_address as_v6(const ip_address& a) {
 
 }  // namespace
 
-size_t write_proxy_header(int version, const endpoint& source, const endpoint& destination,
-                          std::span<std::byte> out) noexcept {
+size_t write_proxy_header(int version, const endpoint& source, const endpoint& destination, std::span<std::byte> out,
+                          const proxy_tls_info* tls) noexcept {
     ip_address src = unmap(source.address), dst = unmap(destination.address);
     const bool v4 = src.is_v4() && dst.is_v4();
     if (!v4) {
@@ -111,11 +114,49 @@ size_t write_proxy_header(int version, const endpoint& source, const endpoint& d
     } else if (version == 2) {
         w.bytes(v2_header, sizeof v2_header - 1);
         w.u8(v4 ? 0x11 : 0x21);  // TCP over IPv4 | IPv6
-        w.u16(v4 ? 12 : 36);
+        auto cut = [](std::string_view s) { return s.substr(0, 255); };
+        size_t tlvs = 0;
+        if (tls) {
+            if (!tls->sni.empty()) tlvs += 3 + cut(tls->sni).size();
+            tlvs += 3 + 5 + 3 + cut(tls->version).size() + 3 + cut(tls->cipher).size();
+        }
+        w.u16((v4 ? 12 : 36) + tlvs);
         w.address_bytes(src);
         w.address_bytes(dst);
         w.u16(source.port);
         w.u16(destination.port);
+        if (tls) {
+            auto tlv = [&](unsigned type, std::string_view value) {
+                w.u8(type);
+                w.u16(value.size());
+                w.text(value);
+            };
+            if (!tls->sni.empty()) tlv(0x02, cut(tls->sni));
+            const auto version_text = cut(tls->version), cipher_text = cut(tls->cipher);
+            w.u8(0x20);
+            w.u16(5 + 3 + version_text.size() + 3 + cipher_text.size());
+            w.u8(0x01 | (tls->client_cert ? 0x02 : 0x00));
+            const unsigned verify = tls->verified ? 0 : 1;
+            w.u16(verify >> 16);
+            w.u16(verify & 0xFFFF);
+            tlv(0x21, version_text);
+            tlv(0x23, cipher_text);
+        }
+    } else {
+        return 0;
+    }
+    return w.ok ? w.used : 0;
+}
+
+size_t write_proxy_local_header(int version, std::span<std::byte> out) noexcept {
+    writer w{out};
+    if (version == 1) {
+        w.text("PROXY UNKNOWN\r\n");
+    } else if (version == 2) {
+        w.bytes(v2_header, sizeof v2_header - 2);
+        w.u8(0x20);  // version 2, command LOCAL
+        w.u8(0x00);  // AF_UNSPEC, UNSPEC
+        w.u16(0);    // no address bytes
     } else {
         return 0;
     }

@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """Switchyard against HAProxy 2.6 (mode tcp, nbthread 1) and nginx 1.22's stream module (worker_processes 1), in one
-run, on loopback. Every proxy is pinned to the same core (PROXY_CORE); backends and load generators run on the other
+run, on loopback. Switchyard runs once per data path: `switchyard` copies (core.dataPath=copy), `sockmap` relays in
+the kernel with a BPF sockmap after a connection's first full buffer (core.dataPath=sockmap; skipped where this
+process may not load BPF). Every proxy is pinned to the same core (PROXY_CORE); backends and load generators run on the other
 (LOAD_CORE). Prints one table: per proxy, and Switchyard as a ratio to the better peer. A benchmark, not a test: it
 never fails on timing.
 
     tests/bench/bench.py [--switchyard build/src/app/switchyard] [--quick]
-                         [--only throughput,cpu,latency,memory,reload,docker]
+                         [--only throughput,cpu,latency,memory,reload,docker] [--proxies haproxy,nginx,switchyard,sockmap]
+
+"machine CPU" rows are the whole machine's busy time (all cores, /proc/stat) per request or per GiB: a kernel
+redirect moves work into softirq and kernel worker contexts that the proxy's own CPU time does not show.
 """
 import argparse
 import asyncio
@@ -63,6 +68,13 @@ def cpu_seconds(pid):
 
 def rss_bytes(pid):
     return int(pathlib.Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+
+
+def machine_busy_seconds():
+    """Busy time of every core so far (user, nice, system, irq, softirq, steal), from /proc/stat."""
+    f = pathlib.Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in f[:8])
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK
 
 
 def children(pid):
@@ -207,6 +219,9 @@ def switchyard_files(tmp):
                f"    filename: {tmp}/dynamic.yml", "  providersThrottleDuration: 0s", "ping: {}",
                "core:", "  threads: 1", "log:", "  level: ERROR"]
     (tmp / "switchyard.yml").write_text("\n".join(static) + "\n")
+    sockmap = [line for line in static]
+    sockmap.insert(sockmap.index("  threads: 1") + 1, "  dataPath: sockmap")
+    (tmp / "switchyard-sockmap.yml").write_text("\n".join(sockmap) + "\n")
     (tmp / "dynamic.yml").write_text("\n".join(dyn + services) + "\n")
 
 
@@ -226,10 +241,11 @@ class Proxy:
                              log_path=t / "nginx-proxy.log")
         else:
             switchyard_files(t)
-            self.proc = Proc([self.bin, f"--configFile={t}/switchyard.yml"], PROXY_CORE,
-                             log_path=t / "switchyard.log")
+            conf = "switchyard-sockmap.yml" if self.name == "sockmap" else "switchyard.yml"
+            self.proc = Proc([self.bin, f"--configFile={t}/{conf}"], PROXY_CORE,
+                             log_path=t / f"{self.name}.log")
         wait_port(P["f_http"])
-        if self.name == "switchyard":  # the first configuration arrives from the file provider: wait for a route
+        if self.name in ("switchyard", "sockmap"):  # the first configuration arrives from the file provider: wait for a route
             end = time.monotonic() + 10
             while time.monotonic() < end and not http_ok(P["f_http"]):
                 time.sleep(0.05)
@@ -264,11 +280,16 @@ def http_ok(port):
 
 # ---------------------------------------------------------------- measurements
 
-def iperf(port, streams, seconds):
+def iperf(port, streams, seconds, machine=None):
+    """Gbit/s; with `machine` (a dict), also the whole machine's CPU seconds per GiB moved, as machine["per_gib"]."""
+    busy = machine_busy_seconds()
     out = subprocess.run(["taskset", "-c", LOAD_CORE, "iperf3", "-c", "127.0.0.1", "-p", str(port), "-P",
                           str(streams), "-t", str(seconds), "-J"], capture_output=True, text=True, timeout=seconds + 30)
     import json
     data = json.loads(out.stdout)
+    if machine is not None:
+        moved = data["end"]["sum_received"]["bytes"]
+        machine["per_gib"] = (machine_busy_seconds() - busy) / (moved / 2**30) if moved else float("nan")
     return data["end"]["sum_received"]["bits_per_second"] / 1e9
 
 
@@ -284,11 +305,14 @@ def wrk(port, seconds, close, conns=32):
 
 
 def cpu_per_request(proxy, port, seconds, close):
+    """(proxy CPU us per request, requests/s, whole machine's CPU us per request)."""
     pid = proxy.pid()
-    before = cpu_seconds(pid)
+    before, busy = cpu_seconds(pid), machine_busy_seconds()
     n, _, _ = wrk(port, seconds, close)
-    used = cpu_seconds(pid) - before
-    return used / n * 1e6 if n else float("nan"), n / seconds
+    used, machine = cpu_seconds(pid) - before, machine_busy_seconds() - busy
+    if not n:
+        return float("nan"), 0, float("nan")
+    return used / n * 1e6, n / seconds, machine / n * 1e6
 
 
 def latency(port, seconds, rate):
@@ -424,10 +448,15 @@ def main():
     ap.add_argument("--switchyard", default=str(ROOT / "build" / "src" / "app" / "switchyard"))
     ap.add_argument("--quick", action="store_true", help="shorter runs and 1,000/3,000 idle connections")
     ap.add_argument("--only", default="throughput,cpu,latency,memory,reload,docker")
-    ap.add_argument("--proxies", default="haproxy,nginx,switchyard")
+    ap.add_argument("--proxies", default="haproxy,nginx,switchyard,sockmap")
     args = ap.parse_args()
     only = set(args.only.split(","))
     names = args.proxies.split(",")
+    if "sockmap" in names:
+        probe = subprocess.run([args.switchyard, "version"], capture_output=True, text=True).stdout
+        if "data path:     sockmap available" not in probe:
+            log("bench: the sockmap data path is not available to this process; its column is left out")
+            names.remove("sockmap")
     secs = 3 if args.quick else 5
     idle_points = [1000, 3000] if args.quick else [1000, 9000]
     rows = []  # (metric, {proxy: value}, higher_better, fmt)
@@ -444,15 +473,18 @@ def main():
         try:
             if "throughput" in only:
                 for streams in (1, 4):
-                    direct = iperf(P["iperf"], streams, secs)
-                    vals = {"direct": direct}
+                    m = {}
+                    vals = {"direct": iperf(P["iperf"], streams, secs, m)}
+                    per_gib = {"direct": m["per_gib"]}
                     for name in names:
                         px = Proxy(name, tmp, args.switchyard).start()
                         try:
-                            vals[name] = iperf(P["f_iperf"], streams, secs)
+                            vals[name] = iperf(P["f_iperf"], streams, secs, m)
+                            per_gib[name] = m["per_gib"]
                         finally:
                             px.stop()
                     rows.append((f"throughput, {streams} stream(s), Gbit/s", vals, True, "{:.1f}"))
+                    rows.append((f"  machine CPU per GiB, {streams} stream(s), s", per_gib, False, "{:.2f}"))
             for pp_label, ports in (("", {"haproxy": P["f_http"], "nginx": P["f_http"], "switchyard": P["f_http"]}),
                                     (" +PROXY", {"haproxy": P["f_http_pp2"], "nginx": P["f_http_pp1"],
                                                  "switchyard": (P["f_http_pp2"], P["f_http_pp1"])})):
@@ -460,20 +492,21 @@ def main():
                     break
                 for close in (False, True):
                     label = "short connection" if close else "kept-alive request"
-                    vals, rates = {}, {}
+                    vals, rates, machine = {}, {}, {}
                     for name in names:
                         px = Proxy(name, tmp, args.switchyard).start()
                         try:
-                            port = ports[name]
+                            port = ports.get(name, ports["switchyard"])
                             if isinstance(port, tuple):  # Switchyard: v2 (vs HAProxy) and v1 (vs nginx)
-                                vals[name + " v2"], _ = cpu_per_request(px, port[0], secs, close)
-                                vals[name + " v1"], _ = cpu_per_request(px, port[1], secs, close)
-                                vals[name] = min(vals[name + " v2"], vals[name + " v1"])
+                                v2, _, m2 = cpu_per_request(px, port[0], secs, close)
+                                v1, _, m1 = cpu_per_request(px, port[1], secs, close)
+                                vals[name], machine[name] = min(v2, v1), min(m2, m1)
                             else:
-                                vals[name], rates[name] = cpu_per_request(px, port, secs, close)
+                                vals[name], rates[name], machine[name] = cpu_per_request(px, port, secs, close)
                         finally:
                             px.stop()
                     rows.append((f"proxy CPU per {label}{pp_label}, us", vals, False, "{:.1f}"))
+                    rows.append((f"  machine CPU per {label}{pp_label}, us", machine, False, "{:.1f}"))
                     if rates:
                         rows.append((f"  rate, {label}{pp_label}, req/s", rates, True, "{:.0f}"))
             if "latency" in only:
@@ -511,19 +544,21 @@ def main():
             for b in backends:
                 b.stop()
 
-    cols = ["direct"] + names + ["ratio"]
+    ours = [n for n in ("switchyard", "sockmap") if n in names]
+    cols = ["direct"] + names + ["ratio " + n if n != "switchyard" else "ratio" for n in ours]
     width = max(len(r[0]) for r in rows) if rows else 20
     print(f"{'':{width}}  " + "  ".join(f"{c:>11}" for c in cols))
     for metric, vals, higher, fmt in rows:
         cells = []
-        for c in cols[:-1]:
+        for c in cols[:len(cols) - len(ours)]:
             v = vals.get(c)
             cells.append(f"{fmt.format(v):>11}" if v is not None else f"{'':>11}")
-        peers = [vals.get(n) for n in names if n != "switchyard"]
-        cells.append(f"{ratio(vals.get('switchyard'), peers, higher):>11}")
+        peers = [vals.get(n) for n in names if n not in ours]
+        for n in ours:
+            cells.append(f"{ratio(vals.get(n), peers, higher):>11}")
         print(f"{metric:{width}}  " + "  ".join(cells))
-    print("ratio = Switchyard / the better of HAProxy and nginx (higher is better for throughput and rates, "
-          "lower for CPU, latency and memory)")
+    print("ratio = Switchyard (copy; 'ratio sockmap': the sockmap data path) / the better of HAProxy and nginx "
+          "(higher is better for throughput and rates, lower for CPU, latency and memory)")
 
 
 if __name__ == "__main__":

@@ -156,8 +156,9 @@ class Switchyard:
     name = "switchyard"
 
     def __init__(self, root: Path, entrypoints: dict[str, int], routers: list[Router], api_port: int,
-                 provider: str = "file", docker=None, in_container: bool = False):
+                 provider: str = "file", docker=None, in_container: bool = False, extra_args=()):
         self.root, self.entrypoints, self.routers = Path(root), entrypoints, routers
+        self.extra_args = list(extra_args)
         self.api_port, self.provider, self.docker, self.in_container = api_port, provider, docker, in_container
         if in_container:
             self.name = "switchyard (container)"
@@ -184,7 +185,7 @@ class Switchyard:
             a += ["--providers.docker=true", "--providers.docker.exposedbydefault=false"]
             if not self.in_container:
                 a.append(f"--providers.docker.endpoint={self.docker.endpoint}")
-        return a
+        return a + self.extra_args
 
     def _run_container(self) -> None:
         image = "switchyard:e2e"

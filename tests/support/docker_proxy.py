@@ -3,6 +3,10 @@ allows only the endpoints above is enough"). GET (and HEAD /_ping) of /_ping, /v
 /containers/{id}/json and /events, with or without a /vX.Y prefix; everything else gets 403 and is recorded.
 Listens on 127.0.0.1 (tcp://); forwards each request on a fresh connection with `Connection: close`, so every request
 is checked (a keep-alive tunnel would let a second request through unchecked).
+
+Two faults a real dockerd cannot produce, for the tests that say so: `deny_inspect(id)` answers 403 to that
+container's inspect (a filtering proxy's refusal), and `freeze()` makes the daemon look vanished: connections stay
+open and nothing more arrives, as when the daemon's host is gone (a killed dockerd closes its sockets instead).
 """
 import re
 import socket
@@ -25,10 +29,24 @@ class SocketProxy:
         self.denied = []
         self.lock = threading.Lock()
         self.closed = False
+        self.denied_inspect = set()
+        self.thawed = threading.Event()
+        self.thawed.set()
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def deny_inspect(self, cid):
+        with self.lock:
+            self.denied_inspect.add(cid)
+
+    def freeze(self):
+        self.thawed.clear()
+
+    def thaw(self):
+        self.thawed.set()
 
     def close(self):
         self.closed = True
+        self.thawed.set()
         try:
             self.listener.close()
         except OSError:
@@ -57,7 +75,18 @@ class SocketProxy:
             lines = head.decode("latin-1").split("\r\n")
             method, target, _ = lines[0].split(" ", 2)
             path = target.split("?", 1)[0]
+            self.thawed.wait()  # frozen: the request is read and never answered
+            if self.closed:
+                return
             ok = (method == "GET" and ALLOWED_GET.match(path)) or (method == "HEAD" and ALLOWED_HEAD.match(path))
+            inspected = re.match(r"^/(v1\.[0-9]{1,2}/)?containers/([a-zA-Z0-9_.-]+)/json$", path)
+            with self.lock:
+                refused = bool(inspected) and any(c.startswith(inspected.group(2)) or inspected.group(2).startswith(c)
+                                                  for c in self.denied_inspect)
+            if refused:
+                client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: 37\r\n"
+                               b"Connection: close\r\n\r\n{\"message\":\"forbidden by the proxy\"}\n")
+                return
             with self.lock:
                 (self.allowed if ok else self.denied).append("%s %s" % (method, path))
             if not ok:
@@ -77,6 +106,7 @@ class SocketProxy:
                 data = upstream.recv(65536)
                 if not data:
                     break
+                self.thawed.wait()  # frozen: held, and the connection stays open
                 client.sendall(data)
             upstream.close()
         except OSError:

@@ -44,6 +44,22 @@ def require_root():
         sys.exit(77)
 
 
+def private_network():
+    """Re-runs the calling test inside a network namespace of its own (loopback up, nothing else), unless it already
+    is in one. A Swarm node needs a bridge for host-mode published ports and programs iptables whatever
+    --iptables says (scale-out.md §3.2): in its own namespace it changes nothing of the host's. Everything the test
+    starts (dockerd, switchyard, clients) then lives in that namespace and talks over its loopback."""
+    if os.environ.get("SY_PRIVATE_NETNS") == "1":
+        return
+    if not shutil.which("unshare") or not shutil.which("ip"):
+        print("SKIP: needs unshare and ip (util-linux, iproute2) for a private network namespace", flush=True)
+        sys.exit(77)
+    env = dict(os.environ, SY_PRIVATE_NETNS="1")
+    cmd = ["unshare", "--net", "--", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", sys.executable] + sys.argv
+    sys.stdout.flush()
+    os.execvpe("unshare", cmd, env)
+
+
 class UnixHTTPConnection(http.client.HTTPConnection):
     def __init__(self, path, timeout):
         super().__init__("docker", timeout=timeout)
@@ -77,7 +93,7 @@ def echo_server(port, banner=None):
 
 
 class Dockerd:
-    def __init__(self, start_timeout=30.0):
+    def __init__(self, start_timeout=30.0, bridge=False):
         # A short path: unix socket paths are limited to 108 bytes.
         self.dir = tempfile.mkdtemp(prefix="sy-dockerd-", dir="/tmp")
         self.sock = os.path.join(self.dir, "docker.sock")
@@ -85,6 +101,11 @@ class Dockerd:
         self.start_timeout = start_timeout
         self.proc = None
         self.log_path = os.path.join(self.dir, "dockerd.log")
+        # bridge=True: Docker's default networking (docker0, iptables, the userland proxy), which host-mode published
+        # ports need; only inside private_network(), so the host is left as it was.
+        self.bridge = bridge
+        if bridge and os.environ.get("SY_PRIVATE_NETNS") != "1":
+            raise RuntimeError("Dockerd(bridge=True) only inside dockerd.private_network()")
 
     # ------------------------------------------------------------------------------------------- daemon life
     def _clear_stale_containerd(self):
@@ -130,8 +151,8 @@ class Dockerd:
 
     def start_daemon(self):
         self._clear_stale_containerd()
-        cmd = ["dockerd", "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-masq=false",
-               "-H", self.endpoint, "--data-root", os.path.join(self.dir, "data"),
+        network = [] if self.bridge else ["--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-masq=false"]
+        cmd = ["dockerd"] + network + ["-H", self.endpoint, "--data-root", os.path.join(self.dir, "data"),
                "--exec-root", os.path.join(self.dir, "exec"), "--pidfile", os.path.join(self.dir, "docker.pid")]
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

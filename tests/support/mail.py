@@ -234,11 +234,11 @@ class Postfix:
             out.append(_service(f"127.0.0.1:{p['smtp']}", "inet", "postscreen", "1", []))
         else:
             out.append(_service(f"127.0.0.1:{plain['smtp']}", "inet", "postscreen", "1", []))
-            # The guide's 12525: a second postscreen with its own cache (two postscreens must not share one).
+            # The guide's 12525: a second postscreen; both share one cache through proxymap (main.cf below), as the
+            # guide does since docker-mailserver PR #4571.
             out.append(_service(f"127.0.0.1:{p['smtp']}", "inet", "postscreen", "1", [
                 "syslog_name=postfix/smtpd-proxyprotocol",
-                "postscreen_upstream_proxy_protocol=haproxy",
-                "postscreen_cache_map=btree:$data_directory/postscreen_proxy_cache"]))
+                "postscreen_upstream_proxy_protocol=haproxy"]))
         for svc, extra in (("submission", []), ("submissions", ["smtpd_tls_wrappermode=yes"])):
             opts = SUBMISSION_OPTS + extra + sasl
             if svc in plain:
@@ -286,6 +286,9 @@ class Postfix:
         }
         if self.layout == "proxy":
             lines["postscreen_upstream_proxy_protocol"] = "haproxy"
+        else:
+            # Two postscreens (25 and its PROXY twin) share one cache through proxymap, as the guide does.
+            lines["postscreen_cache_map"] = "proxy:btree:$data_directory/postscreen_cache"
         return "".join(f"{k} = {v}\n" for k, v in lines.items())
 
     def start(self, timeout: float = 30.0) -> None:

@@ -93,6 +93,20 @@ def wait_for_port(port, host="127.0.0.1", timeout=DEFAULT_TIMEOUT, process=None)
 
 # ------------------------------------------------------------------------------------------------ the binary
 
+# The data-path test matrix: SY_TEST_DATA_PATH=sockmap runs every `switchyard` started with flags (and no
+# --configFile, whose file wins over flags) on the sockmap path, each connection spliced right after its preamble.
+TEST_DATA_PATH = os.environ.get("SY_TEST_DATA_PATH", "")
+
+
+def with_data_path(args):
+    """`args` with the matrix's data path flags added, where they apply."""
+    args = list(args)
+    if TEST_DATA_PATH and args and args[0].startswith("--") and \
+            not any(a.startswith(("--configFile", "--configfile", "--core.dataPath")) for a in args):
+        args += ["--core.dataPath=" + TEST_DATA_PATH, "--core.spliceStart=immediate"]
+    return args
+
+
 class Switchyard:
     """The real switchyard process. Its stdout and stderr are merged, kept in memory and in `log_path`."""
 
@@ -100,7 +114,7 @@ class Switchyard:
         """preexec_fn: run in the child before exec (e.g. resource.setrlimit for a small open-file limit)."""
         self._own_dir = workdir is None
         self.dir = workdir or tempfile.mkdtemp(prefix="sy-test-")
-        self.args = list(args)
+        self.args = with_data_path(args)
         self.log_path = os.path.join(self.dir, "switchyard.log")
         self._lines = []
         self._cond = threading.Condition()
@@ -387,6 +401,40 @@ def expect_closed(sock, timeout=DEFAULT_TIMEOUT):
         if not chunk:
             return data
         data += chunk
+
+
+def greeting(port, timeout=1.0):
+    """The first line a new connection through the router gets, or None when it is closed without one."""
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    except OSError:
+        return None
+    try:
+        s.settimeout(timeout)
+        data = b""
+        while b"\n" not in data:
+            chunk = s.recv(256)
+            if not chunk:
+                break
+            data += chunk
+        return data.split(b"\n")[0].strip() or None
+    except OSError:
+        return None
+    finally:
+        s.close()
+
+
+def wait_greeting(port, want, timeout=15.0):
+    """Polls new connections until one is greeted with `want` (None: until none is greeted). Each try is bounded."""
+    deadline = time.monotonic() + timeout
+    last = "nothing tried"
+    while time.monotonic() < deadline:
+        got = greeting(port)
+        if got == want:
+            return
+        last = got
+        time.sleep(0.1)  # a new connection is the observation itself; space the tries out
+    raise TestFailure("port %d: wanted greeting %r, last saw %r after %.0f s" % (port, want, last, timeout))
 
 
 # ------------------------------------------------------------------------------------------------ TLS

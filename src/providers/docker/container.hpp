@@ -32,6 +32,14 @@ struct network_endpoint {
     friend bool operator==(const network_endpoint&, const network_endpoint&) = default;
 };
 
+/// The gateway of a network a container is attached to (NetworkSettings.Networks[name].Gateway / .IPv6Gateway):
+/// where Docker's userland proxy and the host appear to come from on that network.
+struct network_gateway {
+    std::string address;  ///< "172.18.0.1", "fd00::1"
+    std::string network;  ///< the network's name, as Docker reports it
+    friend bool operator==(const network_gateway&, const network_gateway&) = default;
+};
+
 /// A container as inspected (GET /containers/{id}/json).
 struct container {
     std::string id;
@@ -45,6 +53,14 @@ struct container {
     std::vector<int> config_exposed_ports;   ///< Config.ExposedPorts (tcp only), sorted; known in every state
     std::string compose_service;             ///< label com.docker.compose.service
     std::string compose_project;             ///< label com.docker.compose.project
+    std::vector<network_gateway> gateways;   ///< of every attached network, IPv4 and IPv6; sorted
+    /// Filled by the Swarm provider only, which describes each task (or, with lbswarm, each service) as a container,
+    /// as Traefik's dockerData does: the Swarm service's name (the default service name), the address of the node
+    /// the task runs on (where network mode host and host-mode published ports are reached), and the word messages
+    /// use for it.
+    std::string service_name;
+    std::string node_address;
+    std::string noun = "container";
     friend bool operator==(const container&, const container&) = default;
 };
 

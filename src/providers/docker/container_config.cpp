@@ -45,15 +45,20 @@ struct port_pick {
     std::string error;
 };
 
-port_pick pick_port(const container& c, const std::string& service, const std::string& label_port) {
+port_pick pick_port(const container& c, const std::string& service, const std::string& label_port,
+                    const std::string& prefix) {
     port_pick p;
     if (!label_port.empty()) {
         p.port = label_port;
         return p;
     }
-    const std::string label = "traefik.tcp.services." + service + ".loadbalancer.server.port";
+    const std::string label = prefix + ".tcp.services." + service + ".loadbalancer.server.port";
     if (c.ports.empty()) {
-        if (c.network_mode == "host")
+        if (c.noun != "container")
+            // Traefik's docs say the same: Swarm reports the ports a task publishes in host mode, nothing else.
+            p.error = "Swarm does not report the ports a task listens on" +
+                      std::string(c.network_mode == "host" ? " (network mode host)" : "") + ": set the label " + label;
+        else if (c.network_mode == "host")
             p.error = "network mode host: the container exposes no port to detect, so the label " + label + " is required";
         else
             p.error = "the container exposes no port: set the label " + label;
@@ -70,8 +75,8 @@ port_pick pick_port(const container& c, const std::string& service, const std::s
         std::sort(numbers.begin(), numbers.end());
         numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
         for (int n : numbers) list += (list.empty() ? "" : ", ") + std::to_string(n);
-        p.warning = "the container exposes ports " + list + "; using the lowest, " + p.port + " (set " + label +
-                    " to choose)";
+        p.warning = "the " + c.noun + (c.noun == "container" ? " exposes" : " publishes") + " ports " + list +
+                    "; using the lowest, " + p.port + " (set " + label + " to choose)";
     }
     return p;
 }
@@ -94,15 +99,18 @@ std::string bound_address(const container& c, const std::string& port) {
 container_share container_to_config(const container& c, const build_options& options,
                                     const std::map<std::string, container>& others) {
     container_share share;
-    const std::string who = "container \"" + c.name + "\"";
-    auto labels = config::decode_labels(c.labels);
+    const bool swarm = options.provider == "swarm";
+    // A Swarm service's tasks share its labels: findings name the service, so its tasks' findings are one.
+    const std::string who = swarm ? "Swarm service \"" + c.service_name + "\"" : "container \"" + c.name + "\"";
+    const std::string& prefix = options.label_prefix;
+    auto labels = config::decode_labels(c.labels, prefix);
 
     if (!labels.enable.value_or(options.exposed_by_default)) {
-        share.skipped_because = "not enabled (traefik.enable, providers.docker.exposedByDefault)";
+        share.skipped_because = "not enabled (" + prefix + ".enable, providers." + options.provider + ".exposedByDefault)";
         return share;
     }
     if (options.constraints_invalid || (options.constraints && !options.constraints->matches(c.labels))) {
-        share.skipped_because = "it does not match providers.docker.constraints";
+        share.skipped_because = "it does not match providers." + options.provider + ".constraints";
         return share;
     }
     const bool running = c.status.empty() || c.status == "running";
@@ -129,17 +137,19 @@ container_share container_to_config(const container& c, const build_options& opt
         // Reached only with allowNonRunning / allowEmptyServices: routers stay, services have no server.
         for (auto& [name, s] : services)
             if (s.load_balancer) s.load_balancer->servers.clear();
-        share.notes.push_back(who + " is " + (running ? "unhealthy or starting" : c.status) +
+        share.notes.push_back(who + " is " + (running ? (swarm ? c.health : "unhealthy or starting") : c.status) +
                               ": its services are kept with no server");
     } else {
-        auto lookup = [&](const std::string& id) -> const container* {
-            for (const auto& [other_id, other] : others)
-                if (other_id.starts_with(id) || other.name == id) return &other;
-            return nullptr;
-        };
-        const std::string network = !labels.docker_network.empty() ? labels.docker_network : options.network;
+        // Swarm: <prefix>.swarm.network, else the deprecated <prefix>.docker.network unless <prefix>.swarm.* labels
+        // are also set (an error reported once per service by the Swarm provider), else the provider's network.
+        std::string network = !labels.docker_network.empty() ? labels.docker_network : options.network;
+        if (swarm)
+            network = !labels.swarm_network.empty()                                        ? labels.swarm_network
+                      : labels.swarm_keys.empty() && !labels.docker_network.empty() ? labels.docker_network
+                                                                                          : options.network;
         auto address = choose_address(c, network, options.host_address,
-                                      [&](std::string_view id) { return lookup(std::string(id)); });
+                                      [&](std::string_view ref) { return find_container(others, ref); },
+                                      prefix + (swarm ? ".swarm.network" : ".docker.network"));
         if (!address.note.empty()) share.notes.push_back(address.note);
         for (auto& [name, s] : services) {
             if (!s.load_balancer) {
@@ -151,7 +161,7 @@ container_share container_to_config(const container& c, const build_options& opt
             if (servers.empty()) servers.emplace_back();
             auto& server = servers.front();
             servers.resize(1);  // labels describe one server per container
-            auto port = pick_port(c, name, server.port);
+            auto port = pick_port(c, name, server.port, prefix);
             server.port.clear();
             if (!port.error.empty()) {
                 share.findings.push_back(make_finding(kind::service, name, true, who + ": " + port.error));
@@ -160,17 +170,27 @@ container_share container_to_config(const container& c, const build_options& opt
             }
             if (!port.warning.empty())
                 share.findings.push_back(make_finding(kind::service, name, false, who + ": " + port.warning));
-            std::string bound = options.use_bind_port_ip ? bound_address(c, port.port) : std::string();
+            // With no network address, a port published on the host is the way in. Only Swarm tasks get here in
+            // practice (host-mode published ports on the node's address). Difference from Traefik: it drops such a
+            // task, since Swarm fills no NetworkSettings.Ports for it (traefik/traefik#3960).
+            std::string bound = options.use_bind_port_ip || address.ip.empty() ? bound_address(c, port.port) : std::string();
             if (!bound.empty()) {
                 server.address = bound;
                 continue;
             }
             if (address.ip.empty()) {
-                share.findings.push_back(make_finding(
-                    kind::service, name, true,
-                    who + ": no IP address to reach it" +
-                        (network.empty() ? std::string() : " on network \"" + network + "\"") +
-                        " (network mode \"" + c.network_mode + "\")"));
+                const std::string on = network.empty() ? std::string() : " named \"" + network + "\"";
+                std::string why =
+                    c.noun == "container"
+                        ? "no IP address to reach it" +
+                              (network.empty() ? std::string() : " on network \"" + network + "\"") +
+                              " (network mode \"" + c.network_mode + "\")" +
+                              (address.why_none.empty() ? std::string() : ": " + address.why_none)
+                    : c.noun == "service"  // lbswarm
+                        ? "lbswarm: the service has no virtual IP on a swarm-scoped network" + on
+                        : "no address to reach task \"" + c.name + "\": it is on no swarm-scoped network" + on +
+                              ", not on the host network, and publishes port " + port.port + " in host mode nowhere";
+                share.findings.push_back(make_finding(kind::service, name, true, who + ": " + why));
                 servers.clear();
                 continue;
             }
@@ -205,9 +225,9 @@ container_share container_to_config(const container& c, const build_options& opt
         std::string list;
         for (const auto& [s, _] : services) list += (list.empty() ? "" : ", ") + s;
         share.findings.push_back(make_finding(kind::router, name, true,
-                                              who + ": the router names no service and the container defines " +
+                                              who + ": the router names no service and the " + std::string(swarm ? "service" : "container") + " defines " +
                                                   std::to_string(services.size()) + " (" + list +
-                                                  "): set traefik.tcp.routers." + name + ".service"));
+                                                  "): set " + prefix + ".tcp.routers." + name + ".service"));
     }
     return share;
 }

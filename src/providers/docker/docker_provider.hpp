@@ -12,7 +12,9 @@ namespace sy::providers::docker {
 /// On start and after every reconnect: open /events first (filtered, `since` one second back), list and inspect
 /// the containers, push, then apply events (re-inspecting only the containers they name). While the daemon is
 /// unreachable nothing is pushed, so the last good routes stay in force; retries back off exponentially (0.5 s ×1.5,
-/// jittered, capped at 30 s) and the log says so once per change of state, not once per retry.
+/// jittered, capped at 30 s) and the log says so once per change of state, not once per retry. An events stream
+/// silent for providers.docker's events_silence (30 s) makes the watcher ping the daemon: a daemon that vanished
+/// without closing the connection is noticed within a minute, not after TCP's hours.
 boost::asio::awaitable<void> run_docker_provider(config::docker_provider cfg, providers::sink sink);
 
 }  // namespace sy::providers::docker

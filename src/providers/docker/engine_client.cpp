@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "base/tcp_keepalive.hpp"
 #include "providers/docker/inspect.hpp"
 
 namespace sy::providers::docker {
@@ -54,10 +55,13 @@ struct connection {
     }
 };
 
-http::request<http::empty_body> make_get(const std::string& target) {
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+http::request<http::empty_body> make_get(const std::string& target, const header_list& headers) {
     http::request<http::empty_body> req{http::verb::get, target, 11};
     req.set(http::field::host, "docker");  // mandatory: Go's server answers 400 without one (docker-api.md §1.2)
     req.set(http::field::user_agent, "switchyard");
+    for (const auto& [name, value] : headers) req.set(name, value);
     req.keep_alive(true);
     return req;
 }
@@ -126,6 +130,8 @@ struct engine_client::impl {
     net::any_io_executor ex;
     engine_endpoint ep;
     duration timeout;
+    std::string label = "docker";  ///< what messages name: "docker GET /events: ..."
+    header_list headers;
     std::optional<net::ssl::context> ssl;
     std::string ssl_error;  ///< why the TLS context could not be set up (reported on each connect)
     connection requests;
@@ -166,7 +172,7 @@ struct engine_client::impl {
 
     awaitable<result<void>> connect(connection& c) {
         c.close();
-        const std::string where = "docker " + ep.text;
+        const std::string where = label + " " + ep.text;
         if (ep.kind == engine_endpoint::transport::unix_socket) {
             auto s = std::make_unique<unix_stream>(ex);
             s->expires_after(timeout);
@@ -186,7 +192,7 @@ struct engine_client::impl {
             (void)e;
             if (ec) co_return diagnostic{where, "cannot connect: " + ec.message()};
             // The events stream may stay silent for hours: TCP keep-alive notices a peer that vanished.
-            s->socket().set_option(net::socket_base::keep_alive(true), ec);
+            set_tcp_keep_alive(s->socket().native_handle(), go_keep_alive, go_keep_alive, go_keep_alive_probes);
             c.s = std::move(s);
             co_return result<void>{};
         }
@@ -195,7 +201,8 @@ struct engine_client::impl {
         auto [ec, e] = co_await beast::get_lowest_layer(*s).async_connect(endpoints, tok);
         (void)e;
         if (ec) co_return diagnostic{where, "cannot connect: " + ec.message()};
-        beast::get_lowest_layer(*s).socket().set_option(net::socket_base::keep_alive(true), ec);
+        set_tcp_keep_alive(beast::get_lowest_layer(*s).socket().native_handle(), go_keep_alive, go_keep_alive,
+                           go_keep_alive_probes);
         if (!SSL_set_tlsext_host_name(s->native_handle(), ep.host.c_str()))
             co_return diagnostic{where, "cannot set the TLS server name"};
         auto [hec] = co_await s->async_handshake(net::ssl::stream_base::client, tok);
@@ -213,8 +220,8 @@ engine_client::~engine_client() = default;
 
 awaitable<result<http_answer>> engine_client::get(std::string target) {
     auto& c = impl_->requests;
-    const std::string where = "docker GET " + target.substr(0, target.find('?'));
-    const auto req = make_get(target);
+    const std::string where = impl_->label + " GET " + target.substr(0, target.find('?'));
+    const auto req = make_get(target, impl_->headers);
     for (int attempt = 0;; ++attempt) {
         const bool reused = c.open();
         if (!reused) {
@@ -249,11 +256,11 @@ awaitable<result<http_answer>> engine_client::get(std::string target) {
 
 awaitable<result<void>> engine_client::open_stream(std::string target) {
     auto& c = impl_->stream;
-    const std::string where = "docker GET " + target.substr(0, target.find('?'));
+    const std::string where = impl_->label + " GET " + target.substr(0, target.find('?'));
     auto r = co_await impl_->connect(c);
     if (!r) co_return r.error();
     set_deadline(c, impl_->timeout);
-    const auto req = make_get(target);
+    const auto req = make_get(target, impl_->headers);
     auto ec = co_await on_stream(c, [&](auto& s) { return write_request(s, req); });
     if (ec) co_return diagnostic{where, ec.message()};
     impl_->stream_parser = std::make_unique<http::response_parser<http::buffer_body>>();
@@ -282,23 +289,34 @@ awaitable<result<void>> engine_client::open_stream(std::string target) {
     co_return result<void>{};
 }
 
-awaitable<result<std::string>> engine_client::read_stream() {
+awaitable<result<engine_client::stream_read>> engine_client::read_stream(duration silence) {
     auto& c = impl_->stream;
     if (!c.open() || !impl_->stream_parser) co_return diagnostic{"docker events", "the stream is not open"};
     auto& parser = *impl_->stream_parser;
     if (parser.is_done()) co_return diagnostic{"docker events", "the daemon ended the stream"};
     parser.get().body().data = impl_->stream_chunk.data();
     parser.get().body().size = impl_->stream_chunk.size();
+    set_deadline(c, silence);  // on expiry Beast closes the socket: this read ends with `timeout`
     auto ec = co_await on_stream(c, [&](auto& s) { return read_some(s, c.buffer, parser); });
     if (ec == http::error::need_buffer) ec = {};  // our chunk buffer is full: normal
-    std::string bytes(impl_->stream_chunk.data(), impl_->stream_chunk.size() - parser.get().body().size);
-    if (ec && bytes.empty()) {
+    stream_read out;
+    out.bytes.assign(impl_->stream_chunk.data(), impl_->stream_chunk.size() - parser.get().body().size);
+    if (ec && out.bytes.empty()) {
         c.close();
+        if (ec == beast::error::timeout) {
+            out.silent = true;
+            co_return out;
+        }
         // partial_message = the daemon went away without the terminating chunk (its normal way to stop, §2.5).
         co_return diagnostic{"docker events", ec == http::error::partial_message ? "the daemon closed the stream"
                                                                                    : ec.message()};
     }
-    co_return result<std::string>(boost::system::in_place_value, std::move(bytes));
+    co_return out;
+}
+
+void engine_client::set_identity(std::string label, header_list headers) {
+    impl_->label = std::move(label);
+    impl_->headers = std::move(headers);
 }
 
 void engine_client::close() {

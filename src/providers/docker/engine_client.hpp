@@ -1,10 +1,13 @@
 #pragma once
-// A read-only HTTP/1.1 client for the Docker Engine API (docker-api.md §1, §4.2): GET only, over a unix socket or
+// A read-only HTTP/1.1 client for the Docker Engine API (and, through set_identity, the CrowdSec Local API) (docker-api.md §1, §4.2): GET only, over a unix socket or
 // TCP (optionally TLS with client certificates from providers.docker.tls). Request/response calls share one
-// keep-alive connection; the /events stream gets its own. Beast stays inside engine_client.cpp.
+// keep-alive connection; the /events stream gets its own. TCP connections probe with Go's keep-alive timings
+// (base/tcp_keepalive.hpp), as Traefik's client does. Beast stays inside engine_client.cpp.
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -26,7 +29,8 @@ struct http_answer {
 
 class engine_client {
 public:
-    /// `timeout` bounds each request/response call (connect included); zero means 15 s. The stream has none.
+    /// `timeout` bounds each request/response call (connect included); zero means 15 s. The stream's reads are
+    /// bounded by the silence each read_stream() call allows.
     engine_client(boost::asio::any_io_executor ex, engine_endpoint ep, std::optional<config::docker_tls> tls,
                   duration timeout);
     ~engine_client();
@@ -40,9 +44,19 @@ public:
     /// Opens the streaming GET on its own connection; returns once a 200 header arrived (else the daemon's message).
     boost::asio::awaitable<result<void>> open_stream(std::string target);
 
-    /// The next bytes of the stream's de-chunked body (possibly empty); an error when the stream ended or broke.
-    /// There is no body-size limit: Beast's 8 MiB default would cut a long-lived stream (docker-api.md §4.2).
-    boost::asio::awaitable<result<std::string>> read_stream();
+    /// What one read of the stream gave.
+    struct stream_read {
+        std::string bytes;    ///< the next bytes of the de-chunked body (possibly empty)
+        bool silent = false;  ///< nothing arrived for `silence`: the stream is closed, the caller may reopen it
+    };
+    /// Reads the stream; an error when it ended or broke. There is no body-size limit: Beast's 8 MiB default would
+    /// cut a long-lived stream (docker-api.md §4.2). The daemon sends nothing while nothing happens, so silence is
+    /// not an error, only a reason to check the daemon is still there (the watcher pings it).
+    boost::asio::awaitable<result<stream_read>> read_stream(duration silence);
+
+    /// For other HTTP APIs on this client (the CrowdSec bouncer): the name its messages start with ("docker") and
+    /// headers every request carries; a "Host" among them replaces the default ("docker").
+    void set_identity(std::string label, std::vector<std::pair<std::string, std::string>> headers);
 
     /// Closes both connections; pending operations complete with an error.
     void close();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <tuple>
 
 #include "base/text.hpp"
 #include "providers/docker/json_read.hpp"
@@ -52,6 +53,19 @@ std::vector<exposed_port> parse_ports(const json& settings) {
     return out;
 }
 
+std::vector<network_gateway> parse_gateways(const json& settings) {
+    std::vector<network_gateway> out;
+    if (const json* networks = object_member(settings, "Networks")) {
+        for (auto it = networks->begin(); it != networks->end(); ++it)
+            for (const char* key : {"Gateway", "IPv6Gateway"})
+                if (auto g = string_member(it.value(), key); !g.empty()) out.push_back({std::move(g), it.key()});
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.address, a.network) < std::tie(b.address, b.network);
+    });
+    return out;
+}
+
 std::vector<network_endpoint> parse_networks(const json& settings) {
     std::vector<network_endpoint> out;
     if (const json* networks = object_member(settings, "Networks")) {
@@ -99,6 +113,7 @@ result<container> parse_inspect(std::string_view text) {
     }
     if (const json* settings = object_member(*j, "NetworkSettings")) {
         c.networks = parse_networks(*settings);
+        c.gateways = parse_gateways(*settings);
         c.ports = parse_ports(*settings);
     }
     if (auto it = c.labels.find("com.docker.compose.service"); it != c.labels.end()) c.compose_service = it->second;
@@ -137,6 +152,30 @@ std::string parse_error_message(std::string_view body) {
     if (!j.is_discarded() && j.is_object())
         if (auto m = string_member(j, "message"); !m.empty()) return m;
     return std::string(trim(body.substr(0, 300)));
+}
+
+std::optional<std::string> apply_inspect(std::map<std::string, container>& known, const std::string& id,
+                                         unsigned status, std::string_view body) {
+    if (status == 404) {
+        known.erase(id);
+        return std::nullopt;
+    }
+    // Anything but a container (a socket proxy's 403, a 500, JSON that does not parse) says nothing about the
+    // container's present state: the old entry is dropped rather than kept, so no stale route outlives a container
+    // that died meanwhile. The next event about it, or the next reconnect, inspects it again.
+    constexpr std::string_view dropped = "; its routes are removed until an inspect succeeds";
+    if (status != 200) {
+        known.erase(id);
+        return "HTTP " + std::to_string(status) + ": " + parse_error_message(body) + std::string(dropped);
+    }
+    auto c = parse_inspect(body);
+    if (!c) {
+        known.erase(id);
+        return c.error().to_string() + std::string(dropped);
+    }
+    if (c->id != id) known.erase(id);  // looked up by a prefix or a name
+    known[c->id] = std::move(*c);
+    return std::nullopt;
 }
 
 }  // namespace sy::providers::docker

@@ -2,6 +2,8 @@
 // Pure parsers of the Engine API's JSON answers (docker-api.md §2): untrusted bytes in, plain structs or a
 // diagnostic naming the input out. Unknown fields are ignored and missing ones read as empty, so one parser serves
 // Docker 20.10 to 29 and Podman's compatible API.
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +15,11 @@ namespace sy::providers::docker {
 
 /// GET /containers/{id}/json.
 result<container> parse_inspect(std::string_view json);
+
+/// What one inspect answer (`status`, `body`) of container `id` does to the containers known so far: 200 stores
+/// the container under its full ID; 404 (gone) and any failure drop it. Returns a line for the log on a failure.
+std::optional<std::string> apply_inspect(std::map<std::string, container>& known, const std::string& id,
+                                         unsigned status, std::string_view body);
 
 /// GET /containers/json: the container IDs, in the daemon's order.
 result<std::vector<std::string>> parse_container_ids(std::string_view json);

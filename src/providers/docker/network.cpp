@@ -1,11 +1,13 @@
 #include "providers/docker/network.hpp"
 
+#include <vector>
+
 namespace sy::providers::docker {
 
 namespace {
 
 address_choice choose(const container& c, std::string_view network, std::string_view host_address,
-                      const container_lookup& others, int depth) {
+                      const container_lookup& others, std::string_view network_label, int depth) {
     address_choice out;
     if (!network.empty()) {
         for (const auto& n : c.networks)
@@ -14,28 +16,37 @@ address_choice choose(const container& c, std::string_view network, std::string_
                 return out;
             }
         out.missing_network = true;
-        out.note = "network \"" + std::string(network) + "\" is not attached to container \"" + c.name +
-                   "\" (is the compose project prefix missing, as in \"<project>_" + std::string(network) + "\"?)";
+        out.note = "network \"" + std::string(network) + "\" is not attached to " + c.noun + " \"" + c.name +
+                   "\" (is the " + (c.noun == "container" ? "compose project" : "stack") +
+                   " prefix missing, as in \"<" + (c.noun == "container" ? "project" : "stack") + ">_" +
+                   std::string(network) + "\"?)";
     }
     if (c.network_mode == "host") {
-        out.ip = std::string(host_address);
+        // Traefik's NodeIP: a Swarm task on the host network is reached at its node's address.
+        out.ip = c.node_address.empty() ? std::string(host_address) : c.node_address;
         return out;
     }
     if (c.network_mode.starts_with("container:")) {
         // The container shares another one's network stack: its address is the other's (Traefik inspects it too).
-        std::string_view other_id = std::string_view(c.network_mode).substr(10);
-        const container* other = others && depth < 4 ? others(other_id) : nullptr;
+        std::string_view ref = std::string_view(c.network_mode).substr(10);
+        container_match match;
+        if (!others || depth >= 4)
+            match.error = "network modes \"container:\" nest too deep";
+        else
+            match = others(ref);
+        const container* other = match.found;
         if (!other) {
-            out.note = "container \"" + c.name + "\" uses the network of container " + std::string(other_id.substr(0, 12)) +
-                       ", which is not known";
+            out.why_none = "it uses the network of container \"" + std::string(ref) + "\": " + match.error;
+            out.note = "container \"" + c.name + "\": " + out.why_none;
             return out;
         }
-        auto label = other->labels.find("traefik.docker.network");
+        auto label = other->labels.find(std::string(network_label));
         auto inner = choose(*other, label != other->labels.end() ? std::string_view(label->second) : network,
-                            host_address, others, depth + 1);
+                            host_address, others, network_label, depth + 1);
         if (!out.note.empty() && !inner.note.empty()) inner.note = out.note + "; " + inner.note;
         else if (inner.note.empty()) inner.note = out.note;
         inner.missing_network = inner.missing_network || out.missing_network;
+        if (!inner.why_none.empty()) inner.why_none = "through container \"" + other->name + "\": " + inner.why_none;
         return inner;
     }
     // Deliberate difference from Traefik: it takes the first entry of a Go map iteration, i.e. a random network when
@@ -51,9 +62,9 @@ address_choice choose(const container& c, std::string_view network, std::string_
     if (chosen) {
         out.ip = chosen->ip_address;
         if (with_address > 1) {
-            std::string note = "container \"" + c.name + "\" is on " + std::to_string(with_address) +
+            std::string note = c.noun + " \"" + c.name + "\" is on " + std::to_string(with_address) +
                                " networks; using \"" + chosen->name + "\" (" + chosen->ip_address +
-                               "), the first by name (set traefik.docker.network to choose)";
+                               "), the first by name (set " + std::string(network_label) + " to choose)";
             out.note = out.note.empty() ? note : out.note + "; " + note;
         }
     }
@@ -66,9 +77,42 @@ bool is_letter_or_digit(unsigned char ch) {
 
 }  // namespace
 
+container_match find_container(const std::map<std::string, container>& by_id, std::string_view ref) {
+    container_match out;
+    if (ref.empty()) {
+        out.error = "the reference is empty";
+        return out;
+    }
+    if (auto it = by_id.find(std::string(ref)); it != by_id.end()) {
+        out.found = &it->second;
+        return out;
+    }
+    for (const auto& [id, c] : by_id)
+        if (c.name == ref) {
+            out.found = &c;
+            return out;
+        }
+    std::vector<const container*> prefixed;
+    for (const auto& [id, c] : by_id)
+        if (id.starts_with(ref)) prefixed.push_back(&c);
+    if (prefixed.size() == 1) {
+        out.found = prefixed.front();
+        return out;
+    }
+    if (prefixed.empty()) {
+        out.error = "no such container";
+        return out;
+    }
+    out.error = "the ID prefix is ambiguous: " + std::to_string(prefixed.size()) + " containers have it (";
+    for (size_t i = 0; i < prefixed.size(); ++i)
+        out.error += (i ? ", " : "") + prefixed[i]->id.substr(0, 12) + " \"" + prefixed[i]->name + "\"";
+    out.error += "); write more of the ID or the name";
+    return out;
+}
+
 address_choice choose_address(const container& c, std::string_view network, std::string_view host_address,
-                              const container_lookup& others) {
-    return choose(c, network, host_address, others, 0);
+                              const container_lookup& others, std::string_view network_label) {
+    return choose(c, network, host_address, others, network_label, 0);
 }
 
 std::string normalize_name(std::string_view name) {
@@ -89,7 +133,7 @@ std::string normalize_name(std::string_view name) {
 std::string default_service_name(const container& c) {
     if (!c.compose_service.empty() && !c.compose_project.empty())
         return normalize_name(c.compose_service + "_" + c.compose_project);
-    return normalize_name(c.name);
+    return normalize_name(c.service_name.empty() ? c.name : c.service_name);
 }
 
 }  // namespace sy::providers::docker

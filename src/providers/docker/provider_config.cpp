@@ -38,11 +38,12 @@ void merge_into(std::map<std::string, T>& into, std::map<std::string, origin>& o
         } else {
             o.conflict = true;
         }
-        o.containers.push_back(container);
+        // A Swarm service's tasks come one after another (sorted by service name) and are named once.
+        if (o.containers.empty() || o.containers.back() != container) o.containers.push_back(container);
     }
 }
 
-void report_conflicts(const std::map<std::string, origin>& origins, kind k, const char* what,
+void report_conflicts(const std::map<std::string, origin>& origins, kind k, const char* what, const std::string& by,
                       std::vector<config::element_finding>& findings) {
     for (const auto& [name, o] : origins) {
         if (!o.conflict) continue;
@@ -54,7 +55,7 @@ void report_conflicts(const std::map<std::string, origin>& origins, kind k, cons
         f.is_error = true;
         // Traefik deletes every copy and logs "defined multiple times with different configurations"; the first
         // definition is kept here so the API can show the element with this error (which disables it).
-        f.message = std::string(what) + " defined differently by containers " + list;
+        f.message = std::string(what) + " defined differently by " + by + " " + list;
         findings.push_back(std::move(f));
     }
 }
@@ -63,7 +64,7 @@ void report_conflicts(const std::map<std::string, origin>& origins, kind k, cons
 
 provider_build build_provider_message(const std::map<std::string, container>& containers, const build_options& options) {
     provider_build out;
-    out.message.provider = "docker";
+    out.message.provider = options.provider;
     // Traefik merges configurations sorted by "<service name>-<container ID>": replicas' servers come in that order.
     std::vector<const container*> order;
     for (const auto& [id, c] : containers) order.push_back(&c);
@@ -74,14 +75,17 @@ provider_build build_provider_message(const std::map<std::string, container>& co
     std::map<std::string, origin> routers, services, middlewares;
     auto& config = out.message.config;
     for (const container* c : order) {
+        const std::string& origin_name = c->service_name.empty() ? c->name : c->service_name;
         auto share = container_to_config(*c, options, containers);
         if (!share.kept) continue;
         for (auto& n : share.notes) out.notes.push_back(std::move(n));
-        for (auto& f : share.findings) out.message.findings.push_back(std::move(f));
-        merge_into(config.routers, routers, share.config.routers, c->name, std::equal_to<>(), [](auto&, auto&) {});
-        merge_into(config.middlewares, middlewares, share.config.middlewares, c->name, std::equal_to<>(),
+        auto& findings = out.message.findings;
+        for (auto& f : share.findings)  // a Swarm service's tasks report the same findings once
+            if (std::find(findings.begin(), findings.end(), f) == findings.end()) findings.push_back(std::move(f));
+        merge_into(config.routers, routers, share.config.routers, origin_name, std::equal_to<>(), [](auto&, auto&) {});
+        merge_into(config.middlewares, middlewares, share.config.middlewares, origin_name, std::equal_to<>(),
                    [](auto&, auto&) {});
-        merge_into(config.services, services, share.config.services, c->name, same_but_servers,
+        merge_into(config.services, services, share.config.services, origin_name, same_but_servers,
                    [](config::tcp_service& into, config::tcp_service& from) {
                        if (!into.load_balancer || !from.load_balancer) return;
                        auto& servers = into.load_balancer->servers;
@@ -91,9 +95,12 @@ provider_build build_provider_message(const std::map<std::string, container>& co
                                servers.push_back(std::move(s));
                    });
     }
-    report_conflicts(routers, kind::router, "router", out.message.findings);
-    report_conflicts(services, kind::service, "service", out.message.findings);
-    report_conflicts(middlewares, kind::middleware, "middleware", out.message.findings);
+    for (const container* c : order)
+        for (const auto& g : c->gateways) out.message.docker_gateways.emplace(g.address, g.network);
+    const std::string by = options.provider == "swarm" ? "Swarm services" : "containers";
+    report_conflicts(routers, kind::router, "router", by, out.message.findings);
+    report_conflicts(services, kind::service, "service", by, out.message.findings);
+    report_conflicts(middlewares, kind::middleware, "middleware", by, out.message.findings);
     return out;
 }
 

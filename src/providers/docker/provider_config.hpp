@@ -18,8 +18,12 @@ struct build_options {
     bool use_bind_port_ip = false;       ///< providers.docker.useBindPortIP
     bool allow_empty_services = false;   ///< providers.docker.allowEmptyServices
     std::string host_address = "127.0.0.1";  ///< address of network-mode-host containers
+    std::string label_prefix = "traefik";    ///< providers.docker.labelPrefix
     const constraint* constraints = nullptr; ///< null: every container passes
     bool constraints_invalid = false;        ///< the expression did not compile: no container is kept (as Traefik)
+    /// "docker", or "swarm" for the Swarm provider's tasks: the message's provider, the option names messages cite,
+    /// and which labels choose the network (<prefix>.swarm.network, else the deprecated <prefix>.docker.network).
+    std::string provider = "docker";
 };
 
 /// One container's share of the configuration.

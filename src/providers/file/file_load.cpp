@@ -71,6 +71,7 @@ void merge_file(config::provider_message& into, config::dynamic_config&& from, c
     merge_map(into.config.tls.options, from.tls.options, kind::other, "TLS options", file, into.findings);
     into.config.tls.certificates.insert(into.config.tls.certificates.end(), from.tls.certificates.begin(),
                                         from.tls.certificates.end());
+    for (const auto& [name, st] : from.tls.stores) into.config.tls.stores.emplace(name, st);
 }
 
 result<void> load_one(const fs::path& p, config::provider_message& into) {

@@ -1,17 +1,10 @@
 // The file provider's loop: load, publish, wait for inotify events, let a burst settle, reload.
 #include "providers/file/file_provider.hpp"
 
-#include <array>
-#include <chrono>
 #include <optional>
 #include <string>
-#include <variant>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include "providers/file/file_watch.hpp"
@@ -19,14 +12,8 @@
 namespace sy::providers::file {
 
 namespace asio = boost::asio;
-using namespace asio::experimental::awaitable_operators;
 
 namespace {
-
-/// Editors write a file in several steps (truncate, write, rename, chmod): wait until the directory is quiet this
-/// long before reading, so one save is one reload and a half-written file is not read. Traefik reacts to each
-/// fsnotify event at once and relies on its 2 s throttle instead.
-constexpr auto settle_time = std::chrono::milliseconds(100);
 
 bool same(const config::provider_message& a, const config::provider_message& b) {
     return a.config == b.config && a.findings == b.findings;
@@ -81,25 +68,10 @@ asio::awaitable<void> run_file_provider(config::file_provider cfg, sink publish)
         spdlog::error("file provider: {}; changes will not be applied", watch.error().to_string());
         co_return;
     }
-    auto& desc = *watch;
-    asio::steady_timer settle(ex);
-    // Events are only a signal to reload: their content is not needed, so one buffer is read into and dropped.
-    std::array<char, 16 * 1024> events{};
     for (;;) {
-        auto [ec, n] = co_await desc.async_read_some(asio::buffer(events), asio::as_tuple(asio::use_awaitable));
-        if (ec) {
+        if (auto ec = co_await next_change(*watch)) {
             spdlog::error("file provider: watching {}: {}; changes will not be applied", dirs.front(), ec.message());
             co_return;
-        }
-        for (;;) {
-            settle.expires_after(settle_time);
-            auto quiet = co_await (settle.async_wait(asio::as_tuple(asio::use_awaitable)) ||
-                                   desc.async_read_some(asio::buffer(events), asio::as_tuple(asio::use_awaitable)));
-            if (quiet.index() == 0) break;
-            if (auto [rec, rn] = std::get<1>(quiet); rec) {
-                spdlog::error("file provider: watching {}: {}", dirs.front(), rec.message());
-                co_return;
-            }
         }
         reload();
     }

@@ -3,9 +3,16 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <variant>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace sy::providers::file {
 
@@ -47,6 +54,30 @@ result<boost::asio::posix::stream_descriptor> open_watch(boost::asio::any_io_exe
         }
     }
     return boost::asio::posix::stream_descriptor(std::move(ex), fd);
+}
+
+std::vector<std::string> directories_of_file(const std::string& filename) {
+    config::file_provider single;
+    single.filename = filename;
+    return watched_directories(single);
+}
+
+boost::asio::awaitable<boost::system::error_code> next_change(boost::asio::posix::stream_descriptor& watch,
+                                                              std::chrono::milliseconds settle) {
+    namespace asio = boost::asio;
+    using namespace asio::experimental::awaitable_operators;
+    // One buffer read into and dropped: the events only signal.
+    std::array<char, 16 * 1024> events{};
+    auto [ec, n] = co_await watch.async_read_some(asio::buffer(events), asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return ec;
+    asio::steady_timer quiet_for(watch.get_executor());
+    for (;;) {
+        quiet_for.expires_after(settle);
+        auto quiet = co_await (quiet_for.async_wait(asio::as_tuple(asio::use_awaitable)) ||
+                               watch.async_read_some(asio::buffer(events), asio::as_tuple(asio::use_awaitable)));
+        if (quiet.index() == 0) co_return boost::system::error_code{};
+        if (auto [rec, rn] = std::get<1>(quiet); rec) co_return rec;
+    }
 }
 
 }  // namespace sy::providers::file

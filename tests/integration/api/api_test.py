@@ -12,9 +12,9 @@ def test_routers_services_overview_match_traefiks_shapes():
     with h.Backend() as backend, Router(backend) as r:
         smtp = r.wait_router("smtp@file")
         # Field by field what Traefik's /api/tcp/routers/{name} shows for this router (priority of the lone
-        # catch-all is -1; `using` the entrypoints it is installed on). One deliberate difference: Traefik shows
-        # `service` as written ("mail"), Switchyard the qualified name it resolved ("mail@file").
-        expected = {"entryPoints": ["smtp"], "service": "mail@file", "rule": "HostSNI(`*`)", "priority": -1,
+        # catch-all is -1; `using` the entrypoints it is installed on; `service` as written, "mail", while the
+        # service's own entry and the filters know it as "mail@file").
+        expected = {"entryPoints": ["smtp"], "service": "mail", "rule": "HostSNI(`*`)", "priority": -1,
                     "status": "enabled", "using": ["smtp"], "name": "smtp@file", "provider": "file",
                     "priorityStr": "-1"}
         h.check(smtp == expected, "smtp@file: %s\nexpected %s" % (json.dumps(smtp), json.dumps(expected)))
@@ -28,6 +28,10 @@ def test_routers_services_overview_match_traefiks_shapes():
         h.check([x["name"] for x in routers] == ["broken@file", "smtp@file"], "router list: %r" % routers)
         h.check([x["name"] for x in r.get_json("/api/tcp/routers?status=disabled")] == ["broken@file"],
                 "status filter")
+        for wanted in ("mail", "mail@file"):
+            h.check([x["name"] for x in r.get_json("/api/tcp/routers?serviceName=" + wanted)] ==
+                    ["broken@file", "smtp@file"], "serviceName=%s filter" % wanted)
+        h.check(r.get_json("/api/rawdata")["tcpRouters"]["smtp@file"]["service"] == "mail", "rawdata: as written")
 
         mail = r.get_json("/api/tcp/services/mail@file")
         used_by = mail.pop("usedBy", [])

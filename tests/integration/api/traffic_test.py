@@ -7,39 +7,9 @@ import signal
 import time
 
 import sy_harness as h
-from api_support import Router, exchange
+from api_support import Router, exchange, wait_line_for_port, wait_lines
 
 GREETING = b"220 backend ESMTP ready\r\n"
-
-
-def wait_lines(path, n, timeout=h.DEFAULT_TIMEOUT):
-    """Waits until `path` holds at least n complete lines (the log is flushed at least once a second)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-        except FileNotFoundError:
-            text = ""
-        lines = [l for l in text.split("\n")[:-1] if l]
-        if len(lines) >= n:
-            return lines
-        if time.monotonic() > deadline:
-            raise h.TestFailure("%s has %d lines, expected %d:\n%s" % (path, len(lines), n, text))
-        time.sleep(0.05)
-
-
-def wait_line_for_port(path, port, timeout=h.DEFAULT_TIMEOUT, parse=json.loads, port_of=None):
-    """Waits for the line logged for the client connection from local `port`; returns it parsed."""
-    deadline = time.monotonic() + timeout
-    while True:
-        for line in wait_lines(path, 1, max(0.1, deadline - time.monotonic())):
-            rec = parse(line)
-            if port_of(rec) == str(port):
-                return rec
-        if time.monotonic() > deadline:
-            raise h.TestFailure("no access-log line for client port %d in %s" % (port, path))
-        time.sleep(0.05)
 
 
 def test_metrics_move_with_traffic():

@@ -5,6 +5,12 @@ routing table: a labelled container started later is routed, a stopped one is re
 routed, two replicas share one service, a mislabelled container reports its error while the others keep working,
 a dead dockerd leaves the last configuration in force (nothing is pushed) and a restarted one is picked up again.
 Also measures the time from a container's start event to the pushed configuration.
+
+Then, on a second watch (issue 14): the TCP connections to the daemon probe with Go's keep-alive timings (15 s, seen
+in `ss`), a silent events stream is checked and reopened without losing events, an inspect the proxy refuses drops
+that container's routes, and a daemon that vanishes without closing its connections is noticed within the silence
+bound and picked up again. The last two are faults a real dockerd cannot produce (a refused inspect, a host gone
+without FIN or RST), so the socket proxy stands in for them (tests/support/docker_proxy.py).
 """
 import json
 import os
@@ -119,6 +125,60 @@ def start_event_time(d, cid):
     return events[-1]["timeNano"]
 
 
+def keep_alive_timers(port):
+    """The keep-alive timers (seconds) of the established connections to 127.0.0.1:port, as `ss -o` shows them."""
+    out = subprocess.run(["ss", "-Htno", "state", "established", "( dport = :%d )" % port],
+                         capture_output=True, text=True, timeout=10, check=True).stdout
+    timers = []
+    for m in re.finditer(r"timer:\(keepalive,(?:(\d+)min)?(?:(\d+)sec)?(?:(\d+)ms)?", out):
+        minutes, secs, ms = (int(g) if g else 0 for g in m.groups())
+        timers.append(minutes * 60 + secs + ms / 1000.0)
+    return timers, out
+
+
+def faults(d):
+    """Keep-alive, a silent stream, a refused inspect and a vanished daemon, on a watch of its own."""
+    proxy = docker_proxy.SocketProxy(d.sock)
+    steady_port, later_port = h.free_ports(2)
+    steady = d.run("steady", labels=dockerd.tcp_labels("steady", steady_port), cmd=dockerd.echo_server(steady_port))
+    w = Watch(["--endpoint=" + proxy.endpoint, "--exposedByDefault=false", "--eventsSilence=1s",
+               "--httpClientTimeout=1s"])
+    try:
+        w.wait_message(lambda m: "steady" in m["routers"], "the steady container is routed")
+        w.wait_log(r"connected to Docker")
+
+        # Go's dialer timings on the events stream's connection, not the kernel's 2 h.
+        timers, raw = keep_alive_timers(proxy.port)
+        h.check(timers and all(t <= 15 for t in timers),
+                "keep-alive probes within 15 s on the connections to the daemon: %s" % raw.strip())
+
+        # A silent stream is checked (/_ping) and reopened; an event after that is not lost.
+        w.wait_log(r"silent for 1s; the daemon answers, stream reopened", timeout=10)
+        d.run("later", labels=dockerd.tcp_labels("later", later_port), cmd=dockerd.echo_server(later_port))
+        w.wait_message(lambda m: "later" in m["routers"] and "steady" in m["routers"],
+                       "a container started after the stream was reopened is routed")
+
+        # An inspect the proxy refuses: that container's routes go, with the reason in the log; the others stay.
+        proxy.deny_inspect(steady)
+        d.docker("update", "--restart=no", steady)  # an `update` event: the provider inspects it again
+        w.wait_message(lambda m: "steady" not in m["routers"] and "later" in m["routers"],
+                       "a container whose inspect fails keeps no stale route")
+        w.wait_log(r"inspecting container %s: HTTP 403: forbidden by the proxy; its routes are removed" % steady[:12])
+
+        # The daemon vanishes without closing anything: noticed within the silence bound, the routes stay.
+        frozen_at = time.monotonic()
+        proxy.freeze()
+        w.wait_log(r"keeping the last configuration and retrying", timeout=10)
+        noticed = time.monotonic() - frozen_at
+        print("a vanished daemon noticed after %.1f s (events silence 1 s, httpClientTimeout 1 s)" % noticed, flush=True)
+        w.expect_no_message(1.0)
+        proxy.thaw()
+        w.wait_log(r"connected to Docker", timeout=30)
+    finally:
+        w.stop()
+        proxy.close()
+
+
 def main():
     with dockerd.Dockerd() as d:
         d.ensure_image()
@@ -223,6 +283,7 @@ def main():
         finally:
             w.stop()
             proxy.close()
+        faults(d)
     print("ok")
 
 

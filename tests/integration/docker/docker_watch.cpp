@@ -3,7 +3,8 @@
 // router binary. Flags mirror --providers.docker.*:
 //   docker_watch [--endpoint=URL] [--exposedByDefault=false] [--network=N] [--constraints=EXPR] [--watch=false]
 //                [--useBindPortIP=true] [--allowEmptyServices=true] [--tls.ca=F --tls.cert=F --tls.key=F]
-//                [--tls.insecureSkipVerify=true]
+//                [--tls.insecureSkipVerify=true] [--httpClientTimeout=D]
+//                [--eventsSilence=D] (not a key of the router: how long the events stream may be silent, 30s)
 // Each line: {"t_ms": <wall clock ms>, "routers": {name: {rule, service, entryPoints}}, "services": {name: [addr..]},
 //             "findings": [{"name", "error", "message"}]}. Logs go to stderr.
 #include <chrono>
@@ -73,6 +74,14 @@ int main(int argc, char** argv) {
         else if (flag(a, "--tls.cert", v)) tls().cert = v;
         else if (flag(a, "--tls.key", v)) tls().key = v;
         else if (flag(a, "--tls.insecureSkipVerify", v)) tls().insecure_skip_verify = v == "true";
+        else if (flag(a, "--httpClientTimeout", v) || flag(a, "--eventsSilence", v)) {
+            auto d = sy::parse_duration(v);
+            if (!d) {
+                std::cerr << "docker_watch: " << a << ": " << d.error().to_string() << "\n";
+                return 2;
+            }
+            (a.starts_with("--http") ? cfg.http_client_timeout : cfg.events_silence) = *d;
+        }
         else {
             std::cerr << "docker_watch: unknown argument " << a << "\n";
             return 2;

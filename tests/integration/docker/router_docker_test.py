@@ -7,47 +7,12 @@ routing, errors in the log.
 """
 import os
 import signal
-import socket
 import time
 
 import dockerd
 import sy_harness as h
 
 dockerd.require_root()
-
-
-def greeting(port, timeout=1.0):
-    """The first line a new connection through the router gets, or None when it is closed without one."""
-    try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    except OSError:
-        return None
-    try:
-        s.settimeout(timeout)
-        data = b""
-        while b"\n" not in data:
-            chunk = s.recv(256)
-            if not chunk:
-                break
-            data += chunk
-        return data.split(b"\n")[0].strip() or None
-    except OSError:
-        return None
-    finally:
-        s.close()
-
-
-def wait_greeting(port, want, timeout=15.0):
-    """Polls new connections until one is greeted with `want` (None: until none is greeted). Each try is bounded."""
-    deadline = time.monotonic() + timeout
-    last = "nothing tried"
-    while time.monotonic() < deadline:
-        got = greeting(port)
-        if got == want:
-            return
-        last = got
-        time.sleep(0.1)  # a new connection is the observation itself; space the tries out
-    raise h.TestFailure("port %d: wanted greeting %r, last saw %r after %.0f s" % (port, want, last, timeout))
 
 
 def main():
@@ -75,7 +40,7 @@ def main():
             # A labelled container started after the router: routed.
             cid = d.run("smtp", labels=dockerd.tcp_labels("smtp", smtp.port, "smtp"))
             started = time.monotonic()
-            wait_greeting(smtp_ep, b"220 smtp ready")
+            h.wait_greeting(smtp_ep, b"220 smtp ready")
             print("container start -> routed through the binary: %.0f ms (polling every 100 ms)"
                   % ((time.monotonic() - started) * 1000), flush=True)
 
@@ -83,7 +48,7 @@ def main():
             c = h.connect(smtp_ep)
             h.recv_until(c, b"\r\n")
             d.docker("stop", "-t", "1", cid)
-            wait_greeting(smtp_ep, None)
+            h.wait_greeting(smtp_ep, None)
             c.sendall(b"EHLO still-here\r\n")
             h.check(h.recv_until(c, b"still-here\r\n").endswith(b"EHLO still-here\r\n"),
                     "the established connection still echoes after its route was removed")
@@ -95,7 +60,7 @@ def main():
             while d.inspect("pop-sick")["State"]["Health"]["Status"] != "unhealthy":
                 h.check(time.monotonic() < deadline, "the container never became unhealthy")
                 time.sleep(0.2)  # the daemon's health check runs on its own clock
-            h.check(greeting(pop_ep) is None, "an unhealthy container must not be routed")
+            h.check(h.greeting(pop_ep) is None, "an unhealthy container must not be routed")
 
             # Two replicas of one compose service share the traffic.
             for i, backend in ((1, imap1), (2, imap2)):
@@ -105,7 +70,7 @@ def main():
             deadline = time.monotonic() + 15
             while len(seen) < 2:
                 h.check(time.monotonic() < deadline, "both replicas should serve; saw %s" % seen)
-                g = greeting(imap_ep)
+                g = h.greeting(imap_ep)
                 if g:
                     seen.add(g)
                 else:
@@ -120,19 +85,19 @@ def main():
                                  "traefik.tcp.services.one.loadbalancer.server.port": str(sieve.port),
                                  "traefik.tcp.services.two.loadbalancer.server.port": str(sieve.port)})
             sy.wait_for_log(r"bad.*names no service", start=mark, timeout=15)
-            h.check(greeting(imap_ep) in (b"* OK imap-1", b"* OK imap-2"), "imap still routed")
+            h.check(h.greeting(imap_ep) in (b"* OK imap-1", b"* OK imap-2"), "imap still routed")
 
             # dockerd dies: routes stay. It comes back: picked up without restarting the router.
             d.run("sieve", labels=dockerd.tcp_labels("sieve", sieve.port, "sieve"))
-            wait_greeting(sieve_ep, b"OK sieve")
+            h.wait_greeting(sieve_ep, b"OK sieve")
             d.stop_daemon(sig=signal.SIGKILL)
             sy.wait_for_log(r"docker: .*keeping the last configuration", timeout=30)
-            h.check(greeting(sieve_ep) == b"OK sieve", "routes stay in force while dockerd is down")
-            h.check(greeting(imap_ep) in (b"* OK imap-1", b"* OK imap-2"), "imap stays routed while dockerd is down")
+            h.check(h.greeting(sieve_ep) == b"OK sieve", "routes stay in force while dockerd is down")
+            h.check(h.greeting(imap_ep) in (b"* OK imap-1", b"* OK imap-2"), "imap stays routed while dockerd is down")
             d.start_daemon()
             sy.wait_for_log(r"connected to Docker", start=mark, timeout=60)
             d.run("smtp-again", labels=dockerd.tcp_labels("smtp2", smtp.port, "smtp"))
-            wait_greeting(smtp_ep, b"220 smtp ready", timeout=30)
+            h.wait_greeting(smtp_ep, b"220 smtp ready", timeout=30)
             h.check(sy.stop() == 0, "clean exit")
     print("ok")
 

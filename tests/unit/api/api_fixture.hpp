@@ -54,13 +54,15 @@ struct fixture {
     std::shared_ptr<telemetry::registry> counters = std::make_shared<telemetry::registry>();
     bool shutting_down = false;
     endpoints serve{true, true, true, true};
+    telemetry::traffic_history history;
 
     void add(runtime::router_info r) { snap->routers[r.name] = std::move(r); }
     void add(runtime::service_info s) { snap->services[s.name] = std::move(s); }
     void add(runtime::middleware_info m) { snap->middlewares[m.name] = std::move(m); }
 
     http_response request(const std::string& method, const std::string& target) const {
-        route_context ctx{&statics, snap, counters.get(), shutting_down, "0.1.0", "2026-11-25T11:45:47Z", serve};
+        route_context ctx{&statics, snap, counters.get(), shutting_down, "0.1.0", "2026-11-25T11:45:47Z", serve,
+                          &history, nullptr};
         return handle({method, target}, ctx);
     }
     http_response get(const std::string& target) const { return request("GET", target); }

@@ -142,7 +142,7 @@ TEST_CASE("version") {
 TEST_CASE("metrics: Prometheus text from the registry") {
     fixture f;
     f.statics.prometheus.enabled = true;
-    f.counters->entry_point("smtp").total = 4;
+    f.counters->entry_point("smtp").shard(0).total = 4;
     auto r = f.get("/metrics");
     CHECK(r.status == 200);
     CHECK(r.content_type.rfind("text/plain; version=0.0.4", 0) == 0);
@@ -207,4 +207,20 @@ TEST_CASE("pagination arithmetic") {
     auto empty = paginate(parse_target("/x"), 0);
     REQUIRE(empty);
     CHECK(empty->end == 0);
+}
+
+TEST_CASE("activity: sampled history per router, service and server, and the recent refusals") {
+    fixture f;
+    f.counters->router("smtp@file")->shard(0).bytes_in = 10;
+    f.counters->server("mail@file", "127.0.0.1:25")->traffic.shard(0).open = 1;
+    f.history.sample(*f.counters, std::chrono::system_clock::time_point{} + std::chrono::seconds(1800000000));
+    f.counters->refusals_seen.add({std::chrono::system_clock::time_point{} + std::chrono::seconds(1800000001), "smtp",
+                                   "127.0.0.2:4000", "", "no_route"});
+    auto r = f.get("/api/switchyard/activity");
+    REQUIRE(r.status == 200);
+    CHECK(body(r) == json::parse(R"J({"interval":"5s","times":[1800000000],
+      "routers":{"smtp@file":{"open":[0],"bytesIn":[10],"bytesOut":[0]}},
+      "services":{},
+      "servers":{"mail@file":{"127.0.0.1:25":{"open":[1],"bytesIn":[0],"bytesOut":[0]}}},
+      "refusals":[{"time":1800000001,"entryPoint":"smtp","client":"127.0.0.2:4000","outcome":"no_route"}]})J"));
 }

@@ -162,3 +162,16 @@ TEST_CASE("server: nothing enabled binds nothing") {
     server.start();
     CHECK(server.bound_port("traefik") == 0);
 }
+
+TEST_CASE("server: an API entrypoint on a host name listens there, as a routing entrypoint would") {
+    // review C11: the API used make_address, so `localhost:8080` failed start-up while the forwarder resolved it.
+    net::io_context io;
+    config::static_config statics = loopback_statics();
+    statics.entry_points["traefik"].address = "localhost:0";
+    statics.entry_points["traefik"].listen = host_port{"localhost", 0};
+    telemetry::registry counters;
+    api::api_server server(io.get_executor(), statics, counters);
+    REQUIRE_NOTHROW(server.start());
+    CHECK(server.bound_port("traefik") != 0);
+    server.stop();
+}

@@ -165,3 +165,20 @@ TEST_CASE("dynamic file: a bad key stays with its element, naming file:line and 
     CHECK(r->findings[1].message.find("did you mean tcp.services?") != std::string::npos);
     CHECK(r->config.routers.at("b").rule == "x");
 }
+
+TEST_CASE("dynamic file: transport durations: negative only where it means something, never beyond 8760h") {
+    auto r = decode_dynamic_file("tcp:\n  serversTransports:\n    neg:\n      dialTimeout: -1s\n"
+                                 "    forever:\n      dialKeepAlive: -1s\n      terminationDelay: -1s\n"
+                                 "    long:\n      terminationDelay: 9000h\n",
+                                 "d.yml");
+    REQUIRE(r);
+    std::vector<std::string> messages;
+    for (const auto& f : r->findings) messages.push_back(f.message);
+    CHECK(messages == std::vector<std::string>{
+                          "d.yml:4: tcp.serversTransports.neg.dialTimeout: invalid value \"-1s\": must not be "
+                          "negative",
+                          "d.yml:9: tcp.serversTransports.long.terminationDelay: invalid value \"9000h\": longer "
+                          "than 8760h0m0s (365 days), the longest duration Switchyard accepts"});
+    CHECK(r->config.servers_transports.at("forever").dial_keep_alive == std::chrono::seconds(-1));
+    CHECK(r->config.servers_transports.at("forever").termination_delay == std::chrono::seconds(-1));
+}

@@ -66,6 +66,7 @@ TEST_CASE("labels: key segments are case-insensitive; names merge case-insensiti
         {"traefik.tcp.routers.mail.EntryPoints", "smtp, submission"},
         {"traefik.tcp.middlewares.Limit.InFlightConn.Amount", "10"},
         {"traefik.tcp.middlewares.allow.ipallowlist.sourcerange", "10.0.0.0/8, 192.168.0.0/16"},
+        {"traefik.tcp.middlewares.Bans.IPDenyList.SourceRange", "192.0.2.7, 2001:db8::/32"},
     });
     INFO(dump(l));
     CHECK(l.findings.empty());
@@ -75,6 +76,8 @@ TEST_CASE("labels: key segments are case-insensitive; names merge case-insensiti
     CHECK(l.config.middlewares.at("Limit").in_flight_conn->amount == 10);
     CHECK(l.config.middlewares.at("allow").ip_allow_list->source_range ==
           std::vector<std::string>{"10.0.0.0/8", "192.168.0.0/16"});
+    CHECK(l.config.middlewares.at("Bans").ip_deny_list->source_range ==
+          std::vector<std::string>{"192.0.2.7", "2001:db8::/32"});
     CHECK(l.has_tcp);
 }
 
@@ -216,4 +219,86 @@ TEST_CASE("labels: lists keep empty elements; ints may be negative; durations ta
     CHECK(lb.health_check->timeout == std::chrono::milliseconds(500));
     CHECK(lb.servers.at(0).tls);
     CHECK(lb.servers_transport == "pp@file");
+}
+
+TEST_CASE("labels: a negative or too long duration is an error on its element, naming the label and the value") {
+    auto l = decode_labels({
+        {"traefik.tcp.services.neg.loadbalancer.healthcheck.interval", "-10s"},
+        {"traefik.tcp.services.long.loadbalancer.healthcheck.timeout", "9000h"},
+        {"traefik.tcp.services.ok.loadbalancer.healthcheck.timeout", "8760h"},
+    });
+    INFO(dump(l));
+    CHECK(has_finding(l, kind::service, "neg", true,
+                      "traefik.tcp.services.neg.loadbalancer.healthcheck.interval: invalid value \"-10s\": must not "
+                      "be negative"));
+    CHECK(has_finding(l, kind::service, "long", true,
+                      "traefik.tcp.services.long.loadbalancer.healthcheck.timeout: invalid value \"9000h\": longer "
+                      "than 8760h0m0s (365 days)"));
+    CHECK_FALSE(has_finding(l, kind::service, "ok", true, ""));
+}
+
+TEST_CASE("labels: providers.docker.labelPrefix reads its own labels and nothing under traefik.") {
+    const std::map<std::string, std::string> both{
+        {"traefik.enable", "true"},
+        {"traefik.http.routers.web.rule", "Host(`mail.example.com`)"},
+        {"traefik.tcp.routers.web.rule", "HostSNI(`*`)"},
+        {"switchyard.enable", "true"},
+        {"switchyard.docker.network", "mail_default"},
+        {"switchyard.tcp.routers.smtp.rule", "HostSNI(`*`)"},
+        {"Switchyard.TCP.Routers.smtp.EntryPoints", "smtp"},
+        {"switchyard.tcp.services.smtp.loadbalancer.server.port", "25"},
+        {"switchyard.tcp.services.smtp.loadbalancer.server.color", "blue"},
+    };
+    auto l = decode_labels(both, "switchyard");
+    INFO(dump(l));
+    CHECK(l.enable == true);
+    CHECK(l.docker_network == "mail_default");
+    CHECK(l.config.routers.size() == 1);
+    CHECK(l.config.routers.count("smtp") == 1);
+    CHECK(l.config.services.at("smtp").load_balancer->servers.at(0).port == "25");
+    // The root is exact, as Traefik's; the message names the prefix; nothing is said about traefik.* labels.
+    CHECK(has_finding(l, kind::router, "smtp", true, "labels must start with \"switchyard.\""));
+    CHECK(has_finding(l, kind::service, "smtp", true, "switchyard.tcp.services.smtp.loadbalancer.server.color"));
+    for (const auto& f : l.findings) CHECK(f.message.find("traefik.") == std::string::npos);
+
+    // The default prefix reads the other half, and ignores switchyard.* labels.
+    auto t = decode_labels(both);
+    CHECK(t.config.routers.size() == 1);
+    CHECK(t.config.routers.count("web") == 1);
+    CHECK(t.docker_network.empty());
+
+    // A dotted prefix works the same way.
+    auto d = decode_labels({{"com.example.proxy.tcp.routers.r.rule", "HostSNI(`*`)"}}, "com.example.proxy");
+    CHECK(d.config.routers.at("r").rule == "HostSNI(`*`)");
+    CHECK(d.findings.empty());
+}
+
+TEST_CASE("labels: a label prefix must be one or more plain segments") {
+    CHECK(label_prefix_problem("traefik").empty());
+    CHECK(label_prefix_problem("com.example-1.mail_proxy").empty());
+    CHECK_FALSE(label_prefix_problem("").empty());
+    CHECK_FALSE(label_prefix_problem("switchyard.").empty());
+    CHECK_FALSE(label_prefix_problem("a..b").empty());
+    CHECK_FALSE(label_prefix_problem("sw itch").empty());
+}
+
+TEST_CASE("labels: <prefix>.swarm.* and the deprecated <prefix>.docker.* Swarm keys") {
+    auto l = decode_labels({{"traefik.swarm.network", "mail_proxy"},
+                            {"traefik.swarm.LBSwarm", "true"},
+                            {"traefik.docker.lbswarm", "false"},
+                            {"traefik.tcp.routers.r.rule", "HostSNI(`*`)"}});
+    CHECK(l.swarm_network == "mail_proxy");
+    CHECK(l.swarm_lbswarm);  // keys are case-insensitive, as paerser's
+    CHECK_FALSE(l.docker_lbswarm);
+    CHECK(l.swarm_keys.size() == 2);
+    CHECK(l.docker_keys == std::vector<std::string>{"traefik.docker.lbswarm"});
+    CHECK(l.findings.empty());
+
+    auto bad = decode_labels({{"traefik.swarm.lbswarm", "yes"}});
+    REQUIRE(bad.findings.size() == 1);
+    CHECK(bad.findings[0].is_error);
+    CHECK(bad.findings[0].message == "traefik.swarm.lbswarm: invalid value \"yes\": not a boolean (true or false)");
+
+    auto own = decode_labels({{"switchyard.swarm.network", "n"}, {"traefik.swarm.network", "t"}}, "switchyard");
+    CHECK(own.swarm_network == "n");
 }

@@ -90,7 +90,7 @@ TEST_CASE("a PROXY header from an untrusted peer is refused", "[forwarder][proxy
     c.send("PROXY TCP4 203.0.113.7 192.0.2.1 4444 25\r\n");
     CHECK(c.closed_within(2s));
     CHECK(b.connections() == 0);
-    CHECK(eventually([&] { return rs.counters.refusals("ep").untrusted_proxy.load() == 1; }));
+    CHECK(eventually([&] { return ended(rs.counters, "ep", telemetry::outcome::untrusted_proxy) == 1; }));
 
     // An untrusted client without a header is served (after server_first_wait on a server-first entrypoint).
     client plain(rs.port);

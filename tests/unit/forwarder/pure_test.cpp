@@ -1,5 +1,6 @@
-// The forwarder's pure parts: route matching order, buffer pool accounting.
+// The forwarder's pure parts: route matching order, buffer pool accounting, listen addresses.
 #include "forwarder/buffer_pool.hpp"
+#include "forwarder/listen_address.hpp"
 #include "forwarder/match.hpp"
 #include "sy_catch.hpp"
 #include "test_net.hpp"
@@ -53,4 +54,26 @@ TEST_CASE("buffer_pool lends, takes back and reuses buffers", "[forwarder]") {
     again.release();
     CHECK_FALSE(again);
     CHECK(pool.lent() == 0);
+}
+
+TEST_CASE("resolve_listen_address: wildcards dual-stack, IPv4 only, literals, names resolved, bad names", "[forwarder]") {
+    using sy::host_port;
+    auto any = forwarder::resolve_listen_address(host_port{"", 8080});
+    REQUIRE(any);
+    CHECK(any->endpoint.port() == 8080);
+    CHECK((any->endpoint.address().is_v6() ? any->dual_stack : any->endpoint.address().to_string() == "0.0.0.0"));
+    auto v4 = forwarder::resolve_listen_address(host_port{"0.0.0.0", 25});
+    REQUIRE(v4);
+    CHECK(v4->endpoint.address().to_string() == "0.0.0.0");
+    CHECK_FALSE(v4->dual_stack);
+    auto v6 = forwarder::resolve_listen_address(host_port{"::1", 8080});
+    REQUIRE(v6);
+    CHECK(v6->endpoint.address().to_string() == "::1");
+    CHECK_FALSE(v6->dual_stack);
+    auto name = forwarder::resolve_listen_address(host_port{"localhost", 8080});
+    REQUIRE(name);
+    CHECK(name->endpoint.address().is_loopback());
+    auto bad = forwarder::resolve_listen_address(host_port{"no-such-host.invalid", 8080});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().to_string().find("cannot resolve \"no-such-host.invalid\"") != std::string::npos);
 }

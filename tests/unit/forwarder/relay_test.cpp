@@ -67,9 +67,9 @@ TEST_CASE("bytes are counted per entrypoint, router and service", "[forwarder][r
     backend b;
     running_server rs;
     auto svc = make_service("s@file", {b.address()});
-    svc->counters = &rs.counters.service("s@file");
+    svc->counters = rs.counters.service("s@file");
     auto r = make_route("r@file", rule_sni("*"), false, svc);
-    r.counters = &rs.counters.router("r@file");
+    r.counters = rs.counters.router("r@file");
     rs.publish_and_settle(make_snapshot("ep", {}, {r}));
     {
         client c(rs.port);
@@ -79,9 +79,9 @@ TEST_CASE("bytes are counted per entrypoint, router and service", "[forwarder][r
         CHECK(c.recv_until_eof(3s).has_value());
     }
     auto& ep = rs.counters.entry_point("ep");
-    CHECK(eventually([&] { return ep.open.load() == 0; }));
-    CHECK(ep.bytes_in.load() == 10);
-    CHECK(ep.bytes_out.load() == 10);
-    CHECK(rs.counters.router("r@file").total.load() == 1);
-    CHECK(rs.counters.service("s@file").bytes_in.load() == 10);
+    CHECK(eventually([&] { return ep.read().open == 0; }));
+    CHECK(ep.read().bytes_in == 10);
+    CHECK(ep.read().bytes_out == 10);
+    CHECK(rs.counters.router("r@file")->read().total == 1);
+    CHECK(rs.counters.service("s@file")->read().bytes_in == 10);
 }

@@ -14,7 +14,7 @@ TEST_CASE("a server-first backend greets a client that sends nothing", "[forward
     CHECK(c.recv_exactly(22, 2s) == "220 mx.example ESMTP\r\n");
     c.send("EHLO me\r\n");
     CHECK(c.recv_exactly(9) == "EHLO me\r\n");
-    CHECK(rs.counters.entry_point("ep").total.load() == 1);
+    CHECK(rs.counters.entry_point("ep").read().total == 1);
 }
 
 TEST_CASE("TLS routers choose by SNI and pass the ClientHello through byte for byte", "[forwarder]") {
@@ -59,7 +59,7 @@ TEST_CASE("no matching router: the connection is closed and counted", "[forwarde
     c.send(client_hello("other.example"));
     CHECK(c.closed_within(2s));
     CHECK(a.connections() == 0);
-    CHECK(eventually([&] { return rs.counters.refusals("ep").no_route.load() == 1; }));
+    CHECK(eventually([&] { return ended(rs.counters, "ep", telemetry::outcome::no_route) == 1; }));
 }
 
 TEST_CASE("plain bytes on an entrypoint with TLS and non-TLS routers go to the non-TLS router", "[forwarder]") {
@@ -113,7 +113,7 @@ TEST_CASE("before any snapshot, connections are closed", "[forwarder]") {
 
 TEST_CASE("round robin across a service's servers", "[forwarder]") {
     backend one({.greeting = "1"}), two({.greeting = "2"});
-    running_server rs;
+    running_server rs({}, 1);  // one worker: one rotation (each worker has its own)
     rs.publish_and_settle(make_snapshot(
         "ep", {}, {make_route("r@file", rule_sni("*"), false, make_service("s@file", {one.address(), two.address()}))}));
     std::string seen;
@@ -128,8 +128,9 @@ TEST_CASE("a backend that refuses makes the client close promptly", "[forwarder]
     const uint16_t dead = free_port();  // nothing listens there
     running_server rs;
     auto svc = make_service("s@file", {"127.0.0.1:" + std::to_string(dead)});
-    auto& failures = rs.counters.server("s@file", svc->servers[0].address);
-    svc->servers[0].counters = &failures;
+    auto failures_block = rs.counters.server("s@file", svc->servers[0].address);
+    auto& failures = *failures_block;
+    svc->servers[0].counters = failures_block;
     rs.publish_and_settle(make_snapshot("ep", {}, {make_route("r@file", rule_sni("*"), false, svc)}));
     client c(rs.port);
     const auto t0 = std::chrono::steady_clock::now();

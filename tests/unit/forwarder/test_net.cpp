@@ -63,8 +63,14 @@ bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds tim
 
 // ------------------------------------------------------------------------------------------------ client
 
-client::client(uint16_t port, const std::string& host) {
+client::client(uint16_t port, const std::string& host, const std::string& source) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (!source.empty()) {
+        sockaddr_in from = loopback(0);
+        ::inet_pton(AF_INET, source.c_str(), &from.sin_addr);
+        if (::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0)
+            throw std::runtime_error("bind " + source + ": " + std::strerror(errno));
+    }
     sockaddr_in a = loopback(port);
     ::inet_pton(AF_INET, host.c_str(), &a.sin_addr);
     if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
@@ -231,6 +237,7 @@ public:
     explicit test_rule(std::string host) : host_(std::move(host)) { is_catch_all = host_ == "*"; }
     bool matches(const rules::conn_facts& f) const override {
         if (host_ == "*") return true;
+        if (host_ == "throw") throw std::runtime_error("a rule that throws (test)");
         if (host_.starts_with("ip:")) return f.client_ip.to_string().starts_with(host_.substr(3));
         return f.tls && f.sni == host_;
     }
@@ -246,10 +253,16 @@ std::shared_ptr<const rules::compiled_rule> rule_sni(std::string host) {
     return std::make_shared<test_rule>(std::move(host));
 }
 
+namespace {
+/// Every test service gets its own balancer slot; snapshots size the workers' cursors to cover them all.
+uint32_t next_service_index = 0;
+}  // namespace
+
 std::shared_ptr<runtime::service_plan> make_service(std::string name, const std::vector<std::string>& addresses,
                                                     int proxy_version) {
     auto s = std::make_shared<runtime::service_plan>();
     s->name = std::move(name);
+    s->index = next_service_index++;
     for (const auto& a : addresses) {
         runtime::server_plan p;
         p.address = a;
@@ -280,6 +293,7 @@ std::shared_ptr<const runtime::snapshot> make_snapshot(const std::string& entry_
                                                        std::vector<runtime::route> tcp_routes, uint64_t generation) {
     auto s = std::make_shared<runtime::snapshot>();
     s->generation = generation;
+    s->service_count = next_service_index;
     auto& t = s->entry_points[entry_point];
     t.name = entry_point;
     t.decides_without_bytes = tls_routes.empty() && !tcp_routes.empty();
@@ -289,7 +303,12 @@ std::shared_ptr<const runtime::snapshot> make_snapshot(const std::string& entry_
     return s;
 }
 
-running_server::running_server(std::function<void(config::entry_point&)> tweak, int threads) {
+uint64_t ended(telemetry::registry& counters, const std::string& ep, telemetry::outcome o) {
+    return counters.outcomes(ep).read(o);
+}
+
+running_server::running_server(std::function<void(config::entry_point&)> tweak, int threads,
+                               std::function<void(config::static_config&)> statics_tweak) {
     port = free_port();
     config::entry_point ep;
     ep.address = "127.0.0.1:" + std::to_string(port);
@@ -299,7 +318,8 @@ running_server::running_server(std::function<void(config::entry_point&)> tweak, 
     if (tweak) tweak(ep);
     statics.entry_points["ep"] = ep;
     statics.threads = threads;
-    srv = std::make_unique<forwarder::server>(statics, counters, nullptr);
+    if (statics_tweak) statics_tweak(statics);
+    srv = std::make_unique<forwarder::server>(statics, counters, nullptr);  // counters has a shard per thread
     srv->start();
 }
 

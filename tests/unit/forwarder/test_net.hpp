@@ -28,7 +28,8 @@ uint16_t free_port();
 /// A connected client socket (fd); fails the test if it cannot connect within 5 s.
 class client {
 public:
-    explicit client(uint16_t port, const std::string& host = "127.0.0.1");
+    /// `source`: the loopback address to connect from (127.0.0.2, ...), else the kernel's choice.
+    explicit client(uint16_t port, const std::string& host = "127.0.0.1", const std::string& source = "");
     client(client&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
     client(const client&) = delete;
     ~client();
@@ -93,7 +94,8 @@ private:
     std::thread acceptor_;
 };
 
-/// A rule for tests: matches an SNI exactly, or anything with "*", or a client IP prefix (e.g. "127.").
+/// A rule for tests: matches an SNI exactly, or anything with "*", or a client IP prefix ("ip:127."); "throw"
+/// throws from matches() (a bug in a phase).
 std::shared_ptr<const rules::compiled_rule> rule_sni(std::string host);
 
 /// A load-balancer service over `addresses` ("127.0.0.1:port").
@@ -112,12 +114,14 @@ std::shared_ptr<const runtime::snapshot> make_snapshot(const std::string& entry_
 /// A started forwarder::server with one entrypoint "ep" on 127.0.0.1:<free port>.
 struct running_server {
     config::static_config statics;
-    telemetry::registry counters;
+    telemetry::registry counters{4};
     std::unique_ptr<forwarder::server> srv;
     uint16_t port = 0;
 
     /// `tweak` may change the entrypoint before start (proxy protocol, timeouts).
-    explicit running_server(std::function<void(config::entry_point&)> tweak = {}, int threads = 2);
+    /// `statics_tweak` may change the static configuration before start (the ban list).
+    explicit running_server(std::function<void(config::entry_point&)> tweak = {}, int threads = 2,
+                            std::function<void(config::static_config&)> statics_tweak = {});
     ~running_server();
     void publish(std::shared_ptr<const runtime::snapshot> s) { srv->publish(std::move(s)); }
     /// publish() is asynchronous; this returns once every worker has the snapshot (a connection made after it
@@ -127,6 +131,9 @@ struct running_server {
 
 /// The bytes of a real TLS ClientHello (OpenSSL client over memory BIOs) with `sni` (none if empty).
 std::string client_hello(const std::string& sni, const std::vector<std::string>& alpn = {});
+
+/// How many of entrypoint `ep`'s connections ended with `o`.
+uint64_t ended(telemetry::registry& counters, const std::string& ep, telemetry::outcome o);
 
 /// Waits until `pred` is true, polling every ms, up to `timeout`.
 bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 5s);

@@ -17,7 +17,19 @@ TEST_CASE("middleware: types, deprecated alias, empty and bad source ranges") {
     mws["two@file"].in_flight_conn = config::in_flight_conn{1};
     mws["two@file"].ip_allow_list = config::ip_allow_list{{"10.0.0.0/8"}};
     mws["zero@file"].in_flight_conn = config::in_flight_conn{0};
+    mws["deny@file"].ip_deny_list = config::ip_allow_list{{"192.0.2.0/24", "2001:db8::1"}};
+    mws["deny-empty@file"].ip_deny_list = config::ip_allow_list{};
+    mws["deny-bad@file"].ip_deny_list = config::ip_allow_list{{"192.0.2.0/33"}};
+    mws["deny-allow@file"].ip_deny_list = config::ip_allow_list{{"192.0.2.0/24"}};
+    mws["deny-allow@file"].ip_allow_list = config::ip_allow_list{{"10.0.0.0/8"}};
     auto s = w.build();
+    CHECK(s->middlewares.at("deny@file").type == "ipdenylist");
+    CHECK(s->middlewares.at("deny@file").state == status::enabled);
+    CHECK(s->middlewares.at("deny-empty@file").errors ==
+          std::vector<std::string>{"sourceRange is empty, IPDenyLister not created"});
+    CHECK(s->middlewares.at("deny-bad@file").state == status::disabled);
+    CHECK(has_error(s->middlewares.at("deny-bad@file").errors, "\"192.0.2.0/33\""));
+    CHECK(has_error(s->middlewares.at("deny-allow@file").errors, "several types"));
     CHECK(s->middlewares.at("limit@file").type == "inflightconn");
     CHECK(s->middlewares.at("limit@file").state == status::enabled);
     CHECK(s->middlewares.at("allow@file").type == "ipallowlist");
@@ -34,6 +46,18 @@ TEST_CASE("middleware: types, deprecated alias, empty and bad source ranges") {
     CHECK(s->middlewares.at("two@file").state == status::disabled);
     CHECK(has_error(s->middlewares.at("two@file").errors, "several types"));
     CHECK(s->middlewares.at("zero@file").state == status::warning);
+}
+
+TEST_CASE("middleware: a deny list reaches the route as its own kind, ranges parsed") {
+    test::world w;
+    w.service("s@file");
+    w.merged.config.middlewares["deny@file"].ip_deny_list = config::ip_allow_list{{"192.0.2.0/24", "2001:db8::/32"}};
+    w.router("a@file", "HostSNI(`*`)", "s@file", {"smtp"}).middlewares = {"deny@file"};
+    auto s = w.build();
+    const auto& a = s->entry_points.at("smtp").tcp_routes.at(0);
+    REQUIRE(a.middlewares.size() == 1);
+    CHECK(a.middlewares[0]->type == runtime::middleware_plan::kind::ip_deny_list);
+    CHECK(a.middlewares[0]->source_range.size() == 2);
 }
 
 TEST_CASE("middleware: each route gets its own in-flight table; allow lists are parsed") {
@@ -56,4 +80,28 @@ TEST_CASE("middleware: each route gets its own in-flight table; allow lists are 
     CHECK(a.middlewares[1]->in_flight != a_web.middlewares[1]->in_flight);
     CHECK(a.middlewares[1]->in_flight != b.middlewares[0]->in_flight);
     CHECK(s->middlewares.at("limit@file").used_by == std::vector<std::string>{"a@file", "b@file"});
+}
+
+TEST_CASE("middleware: a rebuild finds the same in-flight tables, so open connections keep counting") {
+    test::world w;
+    w.service("s@file");
+    w.merged.config.middlewares["limit@file"].in_flight_conn = config::in_flight_conn{2};
+    w.router("a@file", "HostSNI(`*`)", "s@file").middlewares = {"limit@file"};
+    runtime::live_state live;
+    auto first = runtime::build(w.statics, w.merged, w.counters, 1, &live);
+    auto second = runtime::build(w.statics, w.merged, w.counters, 2, &live);
+    const auto& t1 = first->entry_points.at("smtp").tcp_routes.at(0).middlewares.at(0)->in_flight;
+    const auto& t2 = second->entry_points.at("smtp").tcp_routes.at(0).middlewares.at(0)->in_flight;
+    CHECK(t1 == t2);
+    const auto client = *sy::parse_ip("192.0.2.7");
+    CHECK(t1->try_take(client, 2));
+    CHECK(t2->open(client) == 1);
+    // Without a live state, each build starts afresh (as Traefik's rebuilt handler chain does).
+    auto fresh = runtime::build(w.statics, w.merged, w.counters, 3);
+    CHECK(fresh->entry_points.at("smtp").tcp_routes.at(0).middlewares.at(0)->in_flight != t1);
+    // IPv4 and its IPv4-mapped IPv6 form are one client.
+    CHECK(t1->try_take(*sy::parse_ip("::ffff:192.0.2.7"), 2));
+    CHECK_FALSE(t1->try_take(client, 2));
+    t1->give_back(client);
+    CHECK(t1->open(client) == 1);
 }

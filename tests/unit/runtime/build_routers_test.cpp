@@ -1,5 +1,6 @@
 #include "build_fixture.hpp"
 #include "sy_catch.hpp"
+#include "tls/test_certs.hpp"
 
 using namespace sy;
 using runtime::status;
@@ -31,6 +32,30 @@ TEST_CASE("router: an explicit priority wins over the rule's length") {
     auto s = w.build();
     CHECK(s->routers.at("a@file").priority == 7);
     CHECK(s->routers.at("b@file").priority == int64_t(std::string("ClientIP(`10.0.0.0/8`)").size()));
+}
+
+TEST_CASE("router: a missing entrypoint, service or middleware names the closest one that exists") {
+    test::world w;
+    w.statics.entry_points["mail-smtp"] = w.statics.entry_points.at("smtp");
+    w.statics.entry_points["mail-submission"] = w.statics.entry_points.at("smtp");
+    w.service("smtp@file");
+    w.merged.config.middlewares["limit@file"].in_flight_conn = config::in_flight_conn{5};
+    w.router("guide@docker", "HostSNI(`*`)", "smtp@docker", {"submission"}).middlewares = {"limit@docker"};
+    w.router("typo@file", "HostSNI(`*`)", "smpt@file", {"smtpp"}).middlewares = {"limt@file"};
+    w.router("far@file", "HostSNI(`*`)", "unrelated@file", {"traefik"});
+    auto s = w.build();
+    CHECK(s->routers.at("guide@docker").errors ==
+          std::vector<std::string>{"entryPoint \"submission\" doesn't exist; did you mean \"mail-submission\"?",
+                                   "no valid entryPoint for this router",
+                                   "the service \"smtp@docker\" does not exist; did you mean \"smtp@file\"?",
+                                   "middleware \"limit@docker\" does not exist; did you mean \"limit@file\"?"});
+    const auto& typo = s->routers.at("typo@file").errors;
+    CHECK(has_error(typo, "entryPoint \"smtpp\" doesn't exist; did you mean \"smtp\"?"));
+    CHECK(has_error(typo, "the service \"smpt@file\" does not exist; did you mean \"smtp@file\"?"));
+    CHECK(has_error(typo, "middleware \"limt@file\" does not exist; did you mean \"limit@file\"?"));
+    // Nothing close: Traefik's message alone; the API's own entrypoint is never suggested.
+    CHECK(has_error(s->routers.at("far@file").errors, "the service \"unrelated@file\" does not exist"));
+    CHECK_FALSE(has_error(s->routers.at("far@file").errors, "did you mean"));
 }
 
 TEST_CASE("router: unknown entrypoints warn, no valid one disables") {
@@ -133,7 +158,7 @@ TEST_CASE("router: priority above Traefik's maximum is refused") {
     CHECK(has_error(s->routers.at("r@file").errors, "exceeds the max user-defined priority"));
 }
 
-TEST_CASE("router: TLS passthrough routes, termination is refused, TLS options must exist") {
+TEST_CASE("router: TLS passthrough and termination route, TLS options must exist and build") {
     test::world w;
     w.service("s@file");
     w.passthrough(w.router("pass@file", "HostSNI(`mail.example.com`)", "s@file", {"imaps"}));
@@ -141,19 +166,54 @@ TEST_CASE("router: TLS passthrough routes, termination is refused, TLS options m
     term.tls = config::router_tls{};
     w.passthrough(w.router("opts@file", "HostSNI(`*`)", "s@file", {"imaps"})).tls->options = "strict@file";
     w.passthrough(w.router("known@file", "HostSNI(`b.example`)", "s@file", {"imaps"})).tls->options = "modern@file";
+    w.passthrough(w.router("typo@file", "HostSNI(`e.example`)", "s@file", {"imaps"})).tls->options = "modrn@file";
     w.passthrough(w.router("default@file", "HostSNI(`c.example`)", "s@file", {"imaps"})).tls->options = "default";
+    auto& broken = w.router("broken@file", "HostSNI(`d.example`)", "s@file", {"imaps"});
+    broken.tls = config::router_tls{};
+    broken.tls->options = "old@file";
     w.merged.config.tls.options["modern@file"] = {};
+    w.merged.config.tls.options["old@file"].min_version = "VersionTLS1";
     auto s = w.build();
     CHECK(s->routers.at("pass@file").state == status::enabled);
-    CHECK(s->routers.at("term@file").state == status::disabled);
-    CHECK(has_error(s->routers.at("term@file").errors, "TLS termination is not supported yet"));
+    CHECK(s->routers.at("term@file").state == status::enabled);
     CHECK(s->routers.at("opts@file").errors == std::vector<std::string>{"unknown TLS options: strict@file"});
+    CHECK(s->routers.at("typo@file").errors ==
+          std::vector<std::string>{"unknown TLS options: modrn@file; did you mean \"modern@file\"?"});
     CHECK(s->routers.at("known@file").state == status::enabled);
     CHECK(s->routers.at("default@file").state == status::enabled);
+    CHECK(s->routers.at("broken@file").state == status::disabled);
+    CHECK(s->routers.at("broken@file").errors ==
+          std::vector<std::string>{"TLS options \"old@file\": tls.options.old.minVersion: unknown TLS version "
+                                   "\"VersionTLS1\"; did you mean \"VersionTLS10\"?"});
     const auto& t = s->entry_points.at("imaps");
-    CHECK(t.tls_routes.size() == 3);
+    CHECK(t.tls_routes.size() == 4);
     CHECK(t.tcp_routes.empty());
-    for (const auto& r : t.tls_routes) CHECK(r.passthrough);
+    for (const auto& r : t.tls_routes) {
+        CAPTURE(r.router);
+        CHECK(r.passthrough == (r.router != "term@file"));
+        CHECK((r.terminate != nullptr) == (r.router == "term@file"));
+    }
+    CHECK(s->tls->certificates.back().generated);  // no certificate configured: Traefik's generated default
+}
+
+TEST_CASE("router: tls.domains without a certificate of their own are warned about (Switchyard extension)") {
+    test::world w;
+    w.service("s@file");
+    const auto pem = tls::testing::make_cert({"mail.example.com", "*.example.org"});
+    w.merged.config.tls.certificates.push_back({pem.cert, pem.key, {}});
+    auto& covered = w.router("covered@file", "HostSNI(`mail.example.com`)", "s@file", {"imaps"});
+    covered.tls = config::router_tls{};
+    covered.tls->domains = {{"mail.example.com", {"imap.example.org"}}};
+    auto& missing = w.router("missing@file", "HostSNI(`smtp.example.com`)", "s@file", {"imaps"});
+    missing.tls = config::router_tls{};
+    missing.tls->domains = {{"smtp.example.com", {"mail.example.com"}}};
+    auto s = w.build();
+    CHECK(s->routers.at("covered@file").state == status::enabled);
+    CHECK(s->routers.at("covered@file").errors.empty());
+    CHECK(s->routers.at("missing@file").state == status::warning);
+    CHECK(s->routers.at("missing@file").errors ==
+          std::vector<std::string>{"tls.domains: no certificate for \"smtp.example.com\": clients asking for it get "
+                                   "the default certificate"});
 }
 
 TEST_CASE("router: unknown or disabled middleware disables the router") {
@@ -201,9 +261,22 @@ TEST_CASE("router: counters are resolved once, by name") {
     w.router("r@file", "HostSNI(`*`)", "s@file");
     auto s = w.build();
     const auto& route = s->entry_points.at("smtp").tcp_routes.at(0);
-    CHECK(route.counters == &w.counters.router("r@file"));
-    CHECK(route.service->counters == &w.counters.service("s@file"));
-    CHECK(route.service->servers.at(0).counters == &w.counters.server("s@file", "127.0.0.1:2525"));
+    CHECK(route.counters == w.counters.router("r@file"));
+    CHECK(route.service->counters == w.counters.service("s@file"));
+    CHECK(route.service->servers.at(0).counters == w.counters.server("s@file", "127.0.0.1:2525"));
     CHECK(s->generation == 1);
     CHECK(s->merged == w.merged.config);
+}
+
+TEST_CASE("router: the API's copy keeps the service as the provider wrote it; routing uses the qualified one") {
+    test::world w;
+    w.service("mail@file");
+    w.router("smtp@file", "HostSNI(`*`)", "mail@file");
+    w.merged.services_as_written["smtp@file"] = "mail";
+    auto s = w.build();
+    CHECK(s->routers.at("smtp@file").config.service == "mail");
+    CHECK(s->routers.at("smtp@file").state == status::enabled);
+    CHECK(s->services.at("mail@file").used_by == std::vector<std::string>{"smtp@file"});
+    REQUIRE(s->entry_points.at("smtp").tcp_routes.size() == 1);
+    CHECK(s->entry_points.at("smtp").tcp_routes[0].service->name == "mail@file");
 }

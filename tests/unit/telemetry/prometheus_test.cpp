@@ -11,18 +11,21 @@ bool has_line(const std::string& text, const std::string& line) {
 }
 }  // namespace
 
-TEST_CASE("prometheus: entrypoint, router, service, server and refusal families with their values") {
-    registry reg;
+TEST_CASE("prometheus: entrypoint, router, service, server and outcome families with their values") {
+    registry reg(2);
     auto& ep = reg.entry_point("smtp");
-    ep.open = 2;
-    ep.total = 7;
-    ep.bytes_in = 100;
-    ep.bytes_out = 2000;
-    reg.router("smtp@docker").total = 5;
-    reg.service("mail@docker").open = 1;
-    reg.server("mail@docker", "172.20.0.5:25").connect_failures = 3;
-    reg.server("mail@docker", "172.20.0.5:25").proxy_headers_sent = 4;
-    reg.refusals("smtp").no_route = 9;
+    ep.shard(0).open = 1;
+    ep.shard(1).open = 1;  // shards are summed
+    ep.shard(0).total = 7;
+    ep.shard(1).bytes_in = 100;
+    ep.shard(0).bytes_out = 2000;
+    reg.router("smtp@docker")->shard(0).total = 5;
+    reg.service("mail@docker")->shard(1).open = 1;
+    reg.server("mail@docker", "172.20.0.5:25")->connect_failures = 3;
+    reg.server("mail@docker", "172.20.0.5:25")->proxy_headers_sent = 4;
+    reg.server("mail@docker", "172.20.0.5:25")->traffic.shard(1).bytes_in = 7;
+    reg.outcomes("smtp").shard(0).by[static_cast<size_t>(outcome::no_route)] = 5;
+    reg.outcomes("smtp").shard(1).by[static_cast<size_t>(outcome::no_route)] = 4;
     reg.reloads_total = 2;
     reg.last_reload_success_unix = 1795607147;
 
@@ -42,8 +45,12 @@ TEST_CASE("prometheus: entrypoint, router, service, server and refusal families 
                    "traefik_tcp_service_server_connect_failures_total{service=\"mail@docker\",server=\"172.20.0.5:25\"} 3"));
     CHECK(has_line(text, "traefik_tcp_service_server_proxy_headers_sent_total{service=\"mail@docker\","
                          "server=\"172.20.0.5:25\"} 4"));
-    CHECK(has_line(text, "switchyard_entrypoint_connections_refused_total{entrypoint=\"smtp\",reason=\"no_route\"} 9"));
-    CHECK(has_line(text, "switchyard_entrypoint_connections_refused_total{entrypoint=\"smtp\",reason=\"in_flight\"} 0"));
+    CHECK(has_line(text, "switchyard_entrypoint_connections_ended_total{entrypoint=\"smtp\",outcome=\"no_route\"} 9"));
+    // Every outcome has its series from the start.
+    for (size_t i = 0; i < outcome_count; ++i)
+        CHECK(has_line(text, "switchyard_entrypoint_connections_ended_total{entrypoint=\"smtp\",outcome=\"" +
+                                 std::string(to_string(static_cast<outcome>(i))) + "\"} " +
+                                 (static_cast<outcome>(i) == outcome::no_route ? "9" : "0")));
     CHECK(has_line(text, "traefik_config_reloads_total 2"));
     CHECK(has_line(text, "traefik_config_last_reload_success 1795607147"));
     CHECK(text.back() == '\n');
@@ -55,7 +62,7 @@ TEST_CASE("prometheus: every sample line belongs to a family declared by a TYPE 
     reg.router("r@file");
     reg.service("s@file");
     reg.server("s@file", "127.0.0.1:1");
-    reg.refusals("a");
+    reg.outcomes("a");
     std::string text = render_prometheus(reg, {});
     std::string declared;
     size_t pos = 0;

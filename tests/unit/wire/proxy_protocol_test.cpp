@@ -275,6 +275,26 @@ TEST_CASE("PROXY headers written for backends") {
             00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 01
             00 01 00 02)")}));
     }
+    SECTION("v2 with terminated TLS: AUTHORITY (the SNI) and SSL TLVs, as HAProxy writes them for Dovecot") {
+        const proxy_tls_info tls{"TLSv1.3", "AES", "mx", true, true};
+        const size_t n = write_proxy_header(2, ep("127.0.0.1", 1), ep("127.0.0.2", 2), buf, &tls);
+        CHECK(written(n) == cat({v2_sig, hex(R"(
+            21 11 00 29  7f 00 00 01  7f 00 00 02  00 01 00 02
+            02 00 02 6d 78
+            20 00 15  03  00 00 00 00
+               21 00 07 54 4c 53 76 31 2e 33
+               23 00 03 41 45 53)")}));
+        auto r = parse_proxy_header(std::span<const std::byte>(buf).first(n));
+        CHECK(r.state == proxy_header_result::status::done);
+        CHECK(r.consumed == n);
+        const proxy_tls_info unverified{"TLSv1.2", "X", "", true, false};
+        const size_t m = write_proxy_header(1, ep("127.0.0.1", 1), ep("127.0.0.2", 2), buf, &unverified);
+        CHECK(written(m) == text("PROXY TCP4 127.0.0.1 127.0.0.2 1 2\r\n"));  // v1 has no TLVs
+        const size_t k = write_proxy_header(2, ep("127.0.0.1", 1), ep("127.0.0.2", 2), buf, &unverified);
+        CHECK(written(k) == cat({v2_sig, hex(R"(
+            21 11 00 22  7f 00 00 01  7f 00 00 02  00 01 00 02
+            20 00 13  03  00 00 00 01  21 00 07 54 4c 53 76 31 2e 32  23 00 01 58)")}));
+    }
     SECTION("an unknown version or a buffer too small writes nothing") {
         CHECK(write_proxy_header(3, ep("1.2.3.4", 1), ep("5.6.7.8", 2), buf) == 0);
         CHECK(write_proxy_header(0, ep("1.2.3.4", 1), ep("5.6.7.8", 2), buf) == 0);
@@ -308,4 +328,25 @@ TEST_CASE("written PROXY headers parse back to the same endpoints") {
             CHECK(r.destination->port == dst.port);
         }
     }
+}
+
+TEST_CASE("PROXY headers without a client, for health checks: v2 LOCAL and v1 UNKNOWN") {
+    std::array<std::byte, max_proxy_header_write> buf{};
+    const size_t n2 = write_proxy_local_header(2, buf);
+    REQUIRE(n2 == 16);
+    CHECK(bytes(buf.begin(), buf.begin() + n2) == hex("0d 0a 0d 0a 00 0d 0a 51 55 49 54 0a 20 00 00 00"));
+    auto r2 = parse(bytes(buf.begin(), buf.begin() + n2));
+    CHECK(r2.state == status::done);
+    CHECK(r2.consumed == 16);
+    CHECK_FALSE(r2.source);  // LOCAL: the receiver keeps the connection's own addresses
+
+    const size_t n1 = write_proxy_local_header(1, buf);
+    CHECK(std::string(reinterpret_cast<const char*>(buf.data()), n1) == "PROXY UNKNOWN\r\n");
+    auto r1 = parse(bytes(buf.begin(), buf.begin() + n1));
+    CHECK(r1.state == status::done);
+    CHECK_FALSE(r1.source);
+
+    CHECK(write_proxy_local_header(3, buf) == 0);
+    std::array<std::byte, 4> small{};
+    CHECK(write_proxy_local_header(2, small) == 0);
 }

@@ -1,4 +1,5 @@
 #include "sy_catch.hpp"
+#include <tuple>
 
 #include "captures.hpp"
 #include "providers/docker/inspect.hpp"
@@ -19,6 +20,7 @@ TEST_CASE("inspect: the mail container on a user-defined network") {
     REQUIRE(c->networks.size() == 1);
     CHECK(c->networks[0].name == "mail_proxy");
     CHECK(c->networks[0].ip_address == "172.18.0.2");
+    CHECK(c->gateways == std::vector<network_gateway>{{"172.18.0.1", "mail_proxy"}});
     REQUIRE(c->ports.size() == 4);
     CHECK(c->ports[0].port == 25);  // sorted by number, not by the JSON's string order
     CHECK(c->ports[1].port == 465);
@@ -94,4 +96,27 @@ TEST_CASE("container list and version") {
 TEST_CASE("error bodies") {
     CHECK(parse_error_message(R"({"message":"No such container: nope"})") == "No such container: nope");
     CHECK(parse_error_message("client version 1.11 is too old.\n") == "client version 1.11 is too old.");
+}
+
+TEST_CASE("apply_inspect: a failed inspect drops the container, so no stale route stays") {
+    // issue 14 / review C8: a socket proxy's 403, a 500 or JSON that does not parse used to keep the old entry.
+    auto mail = parse_inspect(captures::inspect_mail);
+    REQUIRE(mail);
+    const std::string id = mail->id;
+    auto known_mail = [&] { return std::map<std::string, container>{{id, *mail}}; };
+    for (auto [status, body, why] : {std::tuple{403u, R"({"message":"Request forbidden"})", "HTTP 403: Request forbidden"},
+                                     {500u, R"({"message":"rpc error"})", "HTTP 500: rpc error"},
+                                     {200u, "{\"Id\": ", ""}}) {
+        auto known = known_mail();
+        auto logged = apply_inspect(known, id, status, body);
+        CHECK(known.empty());
+        REQUIRE(logged);
+        CHECK(logged->find(why) != std::string::npos);
+        CHECK(logged->find("its routes are removed") != std::string::npos);
+    }
+    auto known = known_mail();
+    CHECK_FALSE(apply_inspect(known, id, 404, R"({"message":"No such container"})"));  // gone: quietly
+    CHECK(known.empty());
+    CHECK_FALSE(apply_inspect(known, id.substr(0, 12), 200, captures::inspect_mail));  // by prefix: stored by full ID
+    CHECK(known.count(id) == 1);
 }

@@ -88,6 +88,8 @@ TEST_CASE("the captured mail container, parsed then built") {
     auto b = build({*c});
     CHECK(servers(b, "smtp") == std::vector<std::string>{"172.18.0.2:25"});
     CHECK(b.message.config.routers.at("smtp").service == "smtp");
+    // Every network's gateway goes on to the runtime, for the client-address check.
+    CHECK(b.message.docker_gateways == std::map<std::string, std::string>{{"172.18.0.1", "mail_proxy"}});
 }
 
 TEST_CASE("a router alone gets a default service named after the compose service, on the lowest port, with a warning") {
@@ -282,4 +284,40 @@ TEST_CASE("useBindPortIP takes the published host address, unless it is unspecif
     CHECK(servers(b, "a") == std::vector<std::string>{"127.0.0.1:34650"});
     CHECK(servers(b, "b") == std::vector<std::string>{"172.17.0.2:25"});  // bound to 0.0.0.0: the container's IP
     CHECK(servers(build({*p}), "a") == std::vector<std::string>{"172.17.0.2:465"});
+}
+
+TEST_CASE("network mode container:<ref>: exact ID, then exact name, then a unique ID prefix; else an error") {
+    // issue 14 / review C9: `container:` (empty) or an ambiguous prefix used to take the first container by ID.
+    std::map<std::string, container> all;
+    for (auto [id, name] : {std::pair{"abc1000000000000", "mail"}, {"abc2000000000000", "web"},
+                            {"ab99000000000000", "abc1000000000000x"}, {"ffff000000000000", "ab"}})
+        all.emplace(id, make(id, name, {}));
+    CHECK(find_container(all, "abc1000000000000").found == &all.at("abc1000000000000"));
+    CHECK(find_container(all, "web").found == &all.at("abc2000000000000"));
+    CHECK(find_container(all, "ab").found == &all.at("ffff000000000000"));  // a name beats an ID prefix
+    CHECK(find_container(all, "abc2").found == &all.at("abc2000000000000"));
+    auto empty = find_container(all, "");
+    CHECK(empty.found == nullptr);
+    CHECK(empty.error == "the reference is empty");
+    auto ambiguous = find_container(all, "abc");
+    CHECK(ambiguous.found == nullptr);
+    CHECK(ambiguous.error == "the ID prefix is ambiguous: 2 containers have it (abc100000000 \"mail\", "
+                             "abc200000000 \"web\"); write more of the ID or the name");
+    CHECK(find_container(all, "zzz").error == "no such container");
+
+    // Through the provider: such a sidecar gets no server and says why, instead of another container's address.
+    auto target = make("abc1000000000000", "mail", {}, "10.0.1.5");
+    auto other = make("abc2000000000000", "web", {}, "10.0.9.9");
+    for (const std::string mode : {"container:", "container:abc"}) {
+        auto sidecar = make("eeee000000000000", "sidecar", {{"traefik.tcp.routers.s.rule", "HostSNI(`*`)"}}, "", {});
+        sidecar.network_mode = mode;
+        sidecar.labels["traefik.tcp.services.s.loadbalancer.server.port"] = "4190";
+        auto b = build({target, other, sidecar});
+        CHECK(servers(b, "s").empty());
+        const auto* f = finding_on(b, "s", true);
+        REQUIRE(f);
+        CHECK(f->message.find("no IP address") != std::string::npos);
+        CHECK(f->message.find(mode == "container:" ? "the reference is empty" : "abc100000000 \"mail\"") !=
+              std::string::npos);
+    }
 }
