@@ -30,8 +30,8 @@ std::optional<bool> parse_go_bool(std::string_view v) {
 /// The element a label belongs to, from its segments (<root>.tcp.<routers>.<name>...), for findings about keys
 /// that never reach the binder.
 std::pair<kind, std::string> owner_of(const std::vector<std::string>& segs) {
-    // A list index where a name belongs (`services[0]`) names no element.
-    if (segs.size() >= 4 && !segs[3].starts_with('[')) {
+    // A list index where a name belongs (`services[0]`), or an empty name (`routers..rule`), names no element.
+    if (segs.size() >= 4 && !segs[3].empty() && !segs[3].starts_with('[')) {
         if (iequals(segs[2], "routers")) return {kind::router, segs[3]};
         if (iequals(segs[2], "services")) return {kind::service, segs[3]};
         if (iequals(segs[2], "middlewares")) return {kind::middleware, segs[3]};
@@ -191,10 +191,12 @@ container_labels decode_labels(const std::map<std::string, std::string>& labels,
     if (other_protocols > 0)
         spdlog::debug("{} HTTP/UDP/TLS-store label(s) ignored: Switchyard routes TCP only", other_protocols);
 
+    // No early return without a `tcp` node: a container whose only TCP label is malformed
+    // (`traefik.tcp.routers.rtr.`) still gets that element, disabled with the error, by keep_elements_with_errors.
+    static const std::vector<decoder::node> no_sections;
     const decoder::node* tcp = root.find("tcp");
-    if (!tcp) return out;
     const element_source src{decoder::key_style::label, root_dot};
-    for (const auto& section : tcp->children) {
+    for (const auto& section : tcp ? tcp->children : no_sections) {
         if (iequals(section.name, "routers")) {
             out.has_tcp = out.has_tcp || !section.children.empty();
             bind_elements(section, out.config.routers, router_schema(), kind::router, src, out.findings);

@@ -156,6 +156,20 @@ TEST_CASE("labels: an unknown key or bad value stays with its element (Traefik d
     CHECK(l.config.routers.at("bad").rule == "HostSNI(`*`)");  // kept; the builder disables it with the error
 }
 
+TEST_CASE("labels: an element whose only label is malformed still exists, to carry its error (fuzz regression)") {
+    // Found by the labels fuzz target: the finding named router "rtr" but no router was kept, so the API had no
+    // element to show the error on.
+    auto l = decode_labels({{"Traefik.tcp.routers.rtr.", ""}, {"traefik.tcp.services.s..port", "25"},
+                            {"traefik.tcp.routers..rule", "x"}});
+    INFO(dump(l));
+    CHECK(has_finding(l, kind::other, "", true, "traefik.tcp.routers..rule: invalid label: empty segment"));
+    CHECK(l.config.routers.size() == 1);
+    CHECK(has_finding(l, kind::router, "rtr", true, "Traefik.tcp.routers.rtr.: invalid label: empty segment"));
+    CHECK(has_finding(l, kind::service, "s", true, "traefik.tcp.services.s..port: invalid label: empty segment"));
+    CHECK(l.config.routers.count("rtr") == 1);
+    CHECK(l.config.services.count("s") == 1);
+}
+
 TEST_CASE("labels: fields labels cannot set are ignored with a warning") {
     auto l = decode_labels({
         {"traefik.tcp.services.s.loadbalancer.server.address", "10.0.0.1:25"},
