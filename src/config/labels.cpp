@@ -78,19 +78,24 @@ void surprising_middleware(const decoder::node& m, std::vector<element_finding>&
 
 /// An element whose every label was refused still gets an (empty) entry, so that the runtime builder can show it
 /// disabled with its errors instead of the error pointing at nothing (found by fuzzing: `has_tcp` with no element).
+/// A finding also takes the element's kept spelling: names merge case-insensitively, the first spelling wins, and
+/// a finding on `traefiK.tcp.routers.mail.priority` belongs to the router kept as `Mail` (found by fuzzing too).
 template <class M>
-void keep_named(M& elements, const std::string& name) {
-    for (const auto& [existing, _] : elements)
-        if (iequals(existing, name)) return;  // names merge case-insensitively, as Traefik's label keys do
-    elements.emplace(name, typename M::mapped_type{});
+void keep_named(M& elements, element_finding& f) {
+    for (const auto& entry : elements)
+        if (iequals(entry.first, f.name)) {
+            f.name = entry.first;
+            return;
+        }
+    if (f.is_error) elements.emplace(f.name, typename M::mapped_type{});
 }
 
 void keep_elements_with_errors(container_labels& out) {
-    for (const auto& f : out.findings) {
-        if (!f.is_error || f.name.empty()) continue;
-        if (f.element == kind::router) keep_named(out.config.routers, f.name);
-        if (f.element == kind::service) keep_named(out.config.services, f.name);
-        if (f.element == kind::middleware) keep_named(out.config.middlewares, f.name);
+    for (auto& f : out.findings) {
+        if (f.name.empty()) continue;
+        if (f.element == kind::router) keep_named(out.config.routers, f);
+        if (f.element == kind::service) keep_named(out.config.services, f);
+        if (f.element == kind::middleware) keep_named(out.config.middlewares, f);
     }
 }
 

@@ -170,6 +170,14 @@ TEST_CASE("labels: an element whose only label is malformed still exists, to car
     CHECK(l.config.services.count("s") == 1);
 }
 
+TEST_CASE("labels: a finding names its element as kept, whatever the label's spelling (fuzz regression)") {
+    auto l = decode_labels({{"traefik.TCP.Routers.Mail.Rule", "HostSNI(`*`)"},
+                            {"traefiK.tcp.routers.mail.priority", "1"}});
+    INFO(dump(l));
+    CHECK(has_finding(l, kind::router, "Mail", true, "invalid label root \"traefiK\""));
+    CHECK(l.config.routers.size() == 1);
+}
+
 TEST_CASE("labels: fields labels cannot set are ignored with a warning") {
     auto l = decode_labels({
         {"traefik.tcp.services.s.loadbalancer.server.address", "10.0.0.1:25"},
