@@ -11,7 +11,7 @@ check_only=${2:-}
 build=(g++ meson ninja-build pkg-config libboost1.81-dev nlohmann-json3-dev libssl-dev libspdlog-dev
        libyaml-cpp-dev libtomlplusplus-dev libre2-dev catch2 clang libclang-rt-14-dev python3 libbpf-dev)
 test=(openssl swaks socat curl docker.io busybox-static postfix dovecot-core dovecot-imapd dovecot-pop3d
-      dovecot-managesieved dovecot-sieve chromium iproute2 procps haproxy libnet-ssleay-perl
+      dovecot-managesieved dovecot-sieve dovecot-lmtpd chromium iproute2 procps haproxy libnet-ssleay-perl
       dpkg-dev help2man systemd postgresql postgresql-client fail2ban crowdsec)
 bench=(haproxy nginx-light libnginx-mod-stream iperf3 wrk util-linux)
 pkgs=("${build[@]}")

@@ -196,6 +196,7 @@ discard   unix  -       -       n       -       -       discard
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
+lmtp      unix  -       -       n       -       -       lmtp
 """
 
 # Submission services as docker-mailserver configures them: TLS required, SASL through Dovecot, relay only when
@@ -218,9 +219,12 @@ class Postfix:
     """A private Postfix instance: `postfix -c DIR start-fg`, run as root (as on CI), stopped on close()."""
 
     def __init__(self, root: Path, ports: MailPorts, layout: str, cert: tuple[Path, Path], hostname: str,
-                 sasl_path: Path | None):
+                 sasl_path: Path | None, lmtp_path: Path | None = None):
+        """lmtp_path: deliver local mail to Dovecot's LMTP socket there (a mailbox to read back) instead of
+        discarding it."""
         self.root = Path(root)
         self.ports, self.layout, self.cert, self.hostname, self.sasl_path = ports, layout, cert, hostname, sasl_path
+        self.lmtp_path = lmtp_path
         self.conf = self.root / "etc"
         self.log = self.root / "maillog"
         self.proc: subprocess.Popen | None = None
@@ -284,6 +288,8 @@ class Postfix:
             "smtputf8_enable": "no",
             "biff": "no",
         }
+        if self.lmtp_path:
+            lines["local_transport"] = f"lmtp:unix:{self.lmtp_path}"
         if self.layout == "proxy":
             lines["postscreen_upstream_proxy_protocol"] = "haproxy"
         else:
@@ -336,13 +342,15 @@ class Dovecot:
     """A private Dovecot instance (`dovecot -F -c FILE`), its listeners with `haproxy = yes`."""
 
     def __init__(self, root: Path, ports: MailPorts, cert: tuple[Path, Path], trusted: str = "127.0.0.1",
-                 services=DOVECOT_SERVICES):
+                 services=DOVECOT_SERVICES, lmtp: bool = False):
+        """lmtp: also serve LMTP on `lmtp_socket`, for Postfix to deliver into the mailboxes."""
         self.root = Path(root)
-        self.ports, self.cert, self.trusted, self.services = ports, cert, trusted, services
+        self.ports, self.cert, self.trusted, self.services, self.lmtp = ports, cert, trusted, services, lmtp
         self.conf = self.root / "dovecot.conf"
         self.log = self.root / "dovecot.log"
         self.base = self.root / "run"
         self.sasl_socket = self.base / "auth-postfix"
+        self.lmtp_socket = self.base / "lmtp-postfix"
         self.proc: subprocess.Popen | None = None
 
     def _listeners(self, svc_names: tuple[str, ...]) -> str:
@@ -369,7 +377,9 @@ class Dovecot:
         cert, key = self.cert
         nobody = pwd.getpwnam("nobody")
         protocols = [p for p in ("imap", "pop3", "sieve")
-                     if any(s.startswith(p) for s in self.services)]
+                     if any(s.startswith(p) for s in self.services)] + (["lmtp"] if self.lmtp else [])
+        lmtp = (f"service lmtp {{\n  unix_listener {self.lmtp_socket.name} {{\n    mode = 0666\n  }}\n}}\n"
+                if self.lmtp else "")
         return f"""\
 base_dir = {self.base}
 state_dir = {self.root / 'state'}
@@ -412,7 +422,7 @@ service auth {{
     mode = 0666
   }}
 }}
-"""
+{lmtp}"""
 
     def start(self, timeout: float = 30.0) -> None:
         _prepare_dir(self.root)
@@ -455,13 +465,15 @@ class MailServer:
     `postfix=False` gives a Dovecot-only server (the second server of the SNI scenario)."""
 
     def __init__(self, root: Path, name: str, layout: str, base_port: int, cert: tuple[Path, Path],
-                 hostname: str, postfix: bool = True):
+                 hostname: str, postfix: bool = True, deliver: bool = False):
+        """deliver: Postfix delivers local mail to Dovecot over LMTP, so accepted mail can be read back over IMAP
+        (otherwise it is discarded)."""
         self.name, self.layout, self.hostname = name, layout, hostname
         self.root = Path(root) / name
         self.ports = plan_ports(base_port, layout)
-        self.dovecot = Dovecot(self.root / "dovecot", self.ports, cert)
-        self.postfix = Postfix(self.root / "postfix", self.ports, layout, cert, hostname,
-                               self.dovecot.sasl_socket) if postfix else None
+        self.dovecot = Dovecot(self.root / "dovecot", self.ports, cert, lmtp=deliver)
+        self.postfix = Postfix(self.root / "postfix", self.ports, layout, cert, hostname, self.dovecot.sasl_socket,
+                               self.dovecot.lmtp_socket if deliver else None) if postfix else None
 
     def __enter__(self) -> "MailServer":
         self.start()
