@@ -20,7 +20,10 @@ bound by the client) from the PROXY header while the other tenant logs nothing o
 LOGIN, USER/PASS, AUTHENTICATE) and a real command work on the right tenant. Port 25: a plaintext sender (swaks)
 gets Postfix's own banner through postscreen, and its message lands in A's INBOX; STARTTLS with SNI b.test is
 rerouted to B (postscreen and smtpd there log the client) and lands in B's INBOX only; without SNI it stays on A.
-PostgreSQL: psql with sslmode=verify-full and sslsni=1 reaches the server whose certificate names the host, over TLS.
+A command pipelined behind STARTTLS is closed before any reply (587: no tenant ever hears of the client; 25: A got
+EHLO only). An IMAP IDLE outlives the entrypoint's pre-TLS deadlines, which close a client silent before STARTTLS.
+PostgreSQL: psql with sslmode=verify-full and sslsni=1 reaches the server whose certificate names the host, over TLS;
+an unknown SNI is closed (`no_route`).
 
 Runs as root (private daemons); exits 77 when a daemon or client is not installed. SY_E2E_KEEP=1 keeps the work
 directory, SY_E2E_VERBOSE=1 prints tracebacks.
@@ -31,6 +34,7 @@ import imaplib
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -54,6 +58,8 @@ MAIL_ENTRYPOINTS = {"submission": ("smtp", "smtp", "submission"), "imap": ("imap
                     "mx": ("smtp", "smtp", "smtp")}
 PG_VERSIONS = Path("/usr/lib/postgresql")
 PG_PASSWORD = "e2e-secret"
+# The imap entrypoint's pre-TLS deadlines (seconds), short so that an IDLE can outlive both within the test.
+PRE_TLS_DEADLINES = {"preTLSCommandTimeout": 3, "preTLSTotalTimeout": 4}
 
 
 def missing_tools() -> list[str]:
@@ -149,7 +155,8 @@ def swaks(port: int, source: str, subject: str, tls_sni: str | None = None) -> s
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=90)
     out = r.stdout + r.stderr
     if r.returncode != 0 or " 250 2.0.0 Ok: queued" not in out or (tls_sni and "TLS started" not in out):
-        raise AssertionError(f"swaks to {HOST}:{port} from {source} (sni {tls_sni}) failed, exit {r.returncode}:\n{out}")
+        raise AssertionError(f"swaks to {HOST}:{port} from {source} (sni {tls_sni}) failed, exit {r.returncode}:\n"
+                             f"{out}")
     return out
 
 
@@ -165,6 +172,40 @@ def imap_search(port: int, source: str, ca: str, sni: str, subject: str) -> list
     if typ != "OK":
         raise AssertionError(f"IMAP SEARCH on {sni}: {typ} {data}")
     return data[0].split()
+
+
+def smtp_reply(sock, buf: bytearray) -> str:
+    """One whole SMTP reply (its last line is `NNN ` + text); `buf` keeps what was read beyond it."""
+    lines = []
+    deadline = time.monotonic() + 20
+    while True:
+        while b"\r\n" not in buf:
+            sock.settimeout(max(0.1, deadline - time.monotonic()))
+            chunk = sock.recv(4096)
+            if not chunk:
+                raise AssertionError(f"closed while reading a reply; got {lines} {bytes(buf)!r}")
+            buf += chunk
+        i = buf.index(b"\r\n")
+        line = bytes(buf[:i]).decode()
+        del buf[:i + 2]
+        lines.append(line)
+        if re.match(r"\d{3} ", line):
+            return "\n".join(lines)
+
+
+def pipelined_starttls(port: int, source: str) -> str:
+    """The CVE-2011-0411 class: a command behind STARTTLS in one segment. Returns what the client was told before
+    the close; raises if the connection stays open or a STARTTLS reply came."""
+    with socket.create_connection((HOST, port), timeout=20, source_address=(source, 0)) as s:
+        buf = bytearray()
+        said = smtp_reply(s, buf)
+        s.sendall(b"EHLO sender.example\r\n")
+        said += "\n" + smtp_reply(s, buf)
+        s.sendall(b"STARTTLS\r\nAUTH PLAIN AHVzZXJAYS50ZXN0AGUyZS1zZWNyZXQ=\r\n")
+        rest = h.expect_closed(s, timeout=20)
+    if b"220" in rest or bytes(buf):
+        raise AssertionError(f"answered after a pipelined STARTTLS: {bytes(buf) + rest!r}")
+    return said
 
 
 # ------------------------------------------------------------------------------------------------------ the suite
@@ -239,8 +280,8 @@ class Suite:
     def port25_plaintext(self) -> None:
         """A plaintext MTA: Postfix's own banner through postscreen, the client's address at postscreen and smtpd,
         the message in tenant A's INBOX."""
-        a = self.servers["a"]
-        ip, log, lmtp = self.source(), a.watch("smtp"), a.watch("imap")
+        a, b = self.servers["a"], self.servers["b"]
+        ip, log, lmtp, other_log = self.source(), a.watch("smtp"), a.watch("imap"), b.watch("smtp")
         subject = f"port 25 plaintext {uuid.uuid4().hex[:8]}"
         out = swaks(self.entry["mx"], ip, subject)
         if not re.search(r"<-  220-a\.test ESMTP Postfix", out) or not re.search(r"<-  220 a\.test ESMTP Postfix", out):
@@ -253,7 +294,7 @@ class Suite:
         lmtp.wait(rf"lmtp\({re.escape(mail.USER)}\).*saved mail to INBOX", timeout=30)
         found = imap_search(self.entry["imap"], self.source(), self.ca, A, subject)
         h.check(len(found) == 1, f"A's INBOX has the message once: {found}")
-        self.servers["b"].watch("smtp").absent(rx + r"\b")
+        other_log.absent(rx + r"\b")
 
     def port25_starttls_b(self) -> None:
         """STARTTLS with SNI b.test on port 25: A got the session first (relay first) and loses it after STARTTLS;
@@ -269,8 +310,9 @@ class Suite:
         blog.wait(rf"smtpd\[\d+\]: Anonymous TLS connection established from \S*\[{rx}\]")
         blog.wait(rf"smtpd\[\d+\]: \w+: client=\S*\[{rx}\]")
         lmtp.wait(rf"lmtp\({re.escape(mail.USER)}\).*saved mail to INBOX", timeout=30)
-        if "<-  220 b.test ESMTP Postfix" in out:
-            raise AssertionError("the client saw B's banner: it should see only A's (relay first)")
+        # What the sender saw: A's banner and EHLO in plaintext (relay first), B's EHLO inside TLS.
+        h.check("<-  220 a.test ESMTP Postfix" in out and "<-  220 b.test" not in out, f"A's banner only:\n{out}")
+        h.check("<~  250-b.test" in out, f"B answers the EHLO inside TLS:\n{out}")
         found_b = imap_search(self.entry["imap"], self.source(), self.ca, B, subject)
         found_a = imap_search(self.entry["imap"], self.source(), self.ca, A, subject)
         h.check(len(found_b) == 1 and not found_a, f"in B's INBOX only: b {found_b}, a {found_a}")
@@ -280,15 +322,74 @@ class Suite:
                        "select current_setting('cluster_name'), ssl from pg_stat_ssl where pid = pg_backend_pid()")
         h.check(rc == 0 and out == f"tenant-{tenant}|t", f"psql to {name}: exit {rc}: {out!r}")
 
+    def metrics(self) -> str:
+        with urllib.request.urlopen(f"http://{HOST}:{self.api_port}/metrics", timeout=5) as r:
+            return r.read().decode()
+
+    def ended(self, ep: str, outcome: str) -> int:
+        """What /metrics counts for connections of `ep` that ended with `outcome`."""
+        metrics = self.metrics()
+        m = re.search(rf'^switchyard_entrypoint_connections_ended_total\{{entrypoint="{ep}",outcome="{outcome}"\}} '
+                      r"(\d+)", metrics, re.M)
+        return int(m.group(1)) if m else 0
+
+    def injection_submission(self) -> None:
+        """Synthesized (587): a pipelined STARTTLS is closed before any reply, and no tenant ever hears of it."""
+        ip = self.source()
+        logs = [srv.watch("submission") for srv in self.servers.values()]
+        said = pipelined_starttls(self.entry["submission"], ip)
+        h.check(said.startswith("220 edge.test ESMTP"), f"Switchyard's own greeting: {said!r}")
+        h.check(self.ended("submission", "starttls_pipelining") == 1, "/metrics counts one starttls_pipelining")
+        for log in logs:  # no backend connection exists before STARTTLS's ClientHello
+            log.absent(re.escape(ip) + r"\b")
+
+    def injection_port25(self) -> None:
+        """Relay first (25): A served the client up to EHLO; the pipelined STARTTLS never reaches it."""
+        ip, log = self.source(), self.servers["a"].watch("smtp")
+        said = pipelined_starttls(self.entry["mx"], ip)
+        h.check(re.search(r"^220 a\.test ESMTP Postfix", said, re.M) is not None, f"A's banner: {said!r}")
+        line = log.wait(rf"smtpd\[\d+\]: disconnect from \S*\[{re.escape(ip)}\]")
+        h.check("ehlo=1" in line and "starttls" not in line and "auth" not in line,
+                f"A got EHLO only: {line}")
+        h.check(self.ended("mx", "starttls_pipelining") == 1, "/metrics counts one starttls_pipelining")
+
+    def idle_outlives_pre_tls_deadlines(self) -> None:
+        """An IMAP IDLE after STARTTLS outlives the entrypoint's pre-TLS deadlines (3 s per command, 4 s in all here)
+        and still gets the new mail's EXISTS, while a client silent before STARTTLS is closed by the first (so they
+        were in force)."""
+        silent = socket.create_connection((HOST, self.entry["imap"]), timeout=10, source_address=(self.source(), 0))
+        h.check(h.recv_until(silent, b"\r\n", timeout=10).startswith(b"* OK [CAPABILITY"), "the pre-TLS greeting")
+        m = type("I", (mc._SrcIMAP,), {"source": self.source()})(HOST, self.entry["imap"], timeout=mc.TIMEOUT)
+        m.host = A
+        m.starttls(ssl_context=mc.tls_context(self.ca))
+        m.login(mail.USER, mail.PASSWORD)
+        m.select("INBOX")
+        m.send(b"I1 IDLE\r\n")
+        h.check(m.readline().startswith(b"+ "), "IDLE accepted")
+        # Time passing is what is tested: past preTLSTotalTimeout, nothing may end the session.
+        time.sleep(max(PRE_TLS_DEADLINES.values()) + 1.5)
+        swaks(self.entry["mx"], self.source(), f"during IDLE {uuid.uuid4().hex[:8]}")
+        said, deadline = [], time.monotonic() + mc.TIMEOUT
+        while not (said and said[-1].rstrip().endswith(b"EXISTS")):  # Dovecot may say "* OK Still here" first
+            h.check(time.monotonic() < deadline and (said == [] or said[-1].startswith(b"* ")),
+                    f"the new mail announced during IDLE: {said!r}")
+            said.append(m.readline())  # each read bounded by the socket's timeout (mc.TIMEOUT)
+        m.send(b"DONE\r\n")
+        while not (line := m.readline()).startswith(b"I1 "):
+            pass
+        h.check(line.startswith(b"I1 OK"), f"IDLE ended: {line!r}")
+        m.logout()
+        h.expect_closed(silent, timeout=2)  # its deadline passed a while ago
+        silent.close()
+        h.check(self.ended("imap", "starttls_command_timeout") == 1,
+                "/metrics counts the silent client's timeout: " + "; ".join(
+                    ln for ln in self.metrics().splitlines() if 'entrypoint="imap"' in ln and "ended" in ln))
+
     def postgres_unknown_sni(self) -> None:
         # sslmode=require: no certificate check, so a refusal can only come from the routing.
         rc, out = psql(self.entry["pg"], "c.test", self.certs.ca, "select 1", sslmode="require")
         h.check(rc != 0 and "tenant-" not in out, f"an unknown SNI is closed: exit {rc}: {out!r}")
-        with urllib.request.urlopen(f"http://{HOST}:{self.api_port}/metrics", timeout=5) as r:
-            metrics = r.read().decode()
-        m = re.search(r'^switchyard_entrypoint_connections_ended_total\{entrypoint="pg",outcome="no_route"\} (\d+)',
-                      metrics, re.M)
-        h.check(m and int(m.group(1)) == 1, f"/metrics counts one no_route on pg: {m and m.group(0)}")
+        h.check(self.ended("pg", "no_route") == 1, "/metrics counts one no_route on pg")
 
 
 # ------------------------------------------------------------------------------------------------------ config
@@ -359,6 +460,7 @@ def main() -> int:
                 if ep in MAIL_ENTRYPOINTS:
                     args += [f"--entryPoints.{ep}.starttls.protocol={MAIL_ENTRYPOINTS[ep][0]}",
                              f"--entryPoints.{ep}.starttls.hostname=edge.test"]
+            args += [f"--entryPoints.imap.starttls.{k}={v}s" for k, v in PRE_TLS_DEADLINES.items()]
             args += [f"--entryPoints.traefik.address={HOST}:{api_port}", "--api.insecure=true",
                      "--metrics.prometheus=true", f"--providers.file.filename={dyn}", "--log.level=INFO"]
             sy = stack.enter_context(h.Switchyard(args, workdir=str(root)))
@@ -381,6 +483,12 @@ def main() -> int:
             suite.check("port 25: s_client -starttls smtp -servername b.test gets b.test's certificate",
                         suite.certificate, "mx", "b", B)
             suite.check("port 25: s_client -starttls smtp without SNI stays on A", suite.certificate, "mx", "a", None)
+            suite.check("submission: a command pipelined behind STARTTLS is closed, no tenant hears of it",
+                        suite.injection_submission)
+            suite.check("port 25: a command pipelined behind STARTTLS is closed, A never gets the STARTTLS",
+                        suite.injection_port25)
+            suite.check(f"imap: IDLE after STARTTLS outlives the pre-TLS deadlines ({PRE_TLS_DEADLINES})",
+                        suite.idle_outlives_pre_tls_deadlines)
             for t in ("a", "b"):
                 suite.check(f"postgres: psql sslmode=verify-full host={t}.test reaches tenant-{t} over TLS",
                             suite.postgres, f"{t}.test", t)
