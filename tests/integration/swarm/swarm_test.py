@@ -14,6 +14,7 @@ SY_SWARM_CAPTURE=<dir> also stores the manager's answers there (the unit tests' 
 """
 import json
 import os
+import shlex
 import time
 import urllib.parse
 import urllib.request
@@ -64,6 +65,15 @@ def wait_servers(api_port, name, pred, what, timeout=10.0):
     raise h.TestFailure("%s: servers of %s still %s after %.0f s" % (what, name, last, timeout))
 
 
+def running_container(d, svc):
+    """The container ID of `svc`'s one task that is running and meant to be."""
+    _, body = d.api_get("/v1.41/tasks?filters=" + urllib.parse.quote(json.dumps(
+        {"service": [svc], "desired-state": ["running"]})))
+    cids = [t["Status"]["ContainerStatus"]["ContainerID"] for t in json.loads(body) if t["Status"]["State"] == "running"]
+    h.check(len(cids) == 1, "one running %s task: %r" % (svc, cids))
+    return cids[0]
+
+
 def greetings(port, want, tries=60):
     """Greetings of new connections until every one in `want` was seen (bounded in count)."""
     seen = set()
@@ -90,7 +100,7 @@ def capture(d, where):
 
 
 def main():
-    smtp_ep, host_ep, bad_ep, api_port, host_port = h.free_ports(5)
+    smtp_ep, host_ep, bad_ep, hc_ep, api_port, host_port, hc_port = h.free_ports(7)
     test_started = time.monotonic()
     with dockerd.Dockerd(bridge=True) as d:
         d.docker("swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", "127.0.0.1:2377")
@@ -98,6 +108,7 @@ def main():
         args = ["--entryPoints.smtp.address=127.0.0.1:%d" % smtp_ep,
                 "--entryPoints.hostnet.address=127.0.0.1:%d" % host_ep,
                 "--entryPoints.bad.address=127.0.0.1:%d" % bad_ep,
+                "--entryPoints.hc.address=127.0.0.1:%d" % hc_ep,
                 "--entryPoints.traefik.address=127.0.0.1:%d" % api_port, "--api.insecure=true",
                 "--providers.swarm.endpoint=" + d.endpoint,
                 "--providers.swarm.exposedByDefault=false",
@@ -139,12 +150,7 @@ def main():
 
             # A killed task: its server goes at once (the container's die event), its replacement comes.
             # The running task's container (the leaving ones may still be stopping).
-            _, body = d.api_get("/v1.41/tasks?filters=" + urllib.parse.quote(json.dumps(
-                {"service": ["mail_smtp"], "desired-state": ["running"]})))
-            cids = [t["Status"]["ContainerStatus"]["ContainerID"] for t in json.loads(body)
-                    if t["Status"]["State"] == "running"]
-            h.check(len(cids) == 1, "one running mail_smtp task: %r" % cids)
-            cid = cids[0]
+            cid = running_container(d, "mail_smtp")
             t0 = time.monotonic()
             d.docker("kill", cid)
             _, gone = wait_servers(api_port, "smtp", lambda s: one[0] not in s, "killed task")
@@ -181,6 +187,31 @@ def main():
             h.check(h.greeting(bad_ep) is None, "the broken router routes nothing")
             h.check(h.greeting(host_ep) == b"220-relay", "the host-network neighbour still works")
             h.check(h.greeting(smtp_ep) == b"220-smtpv2-1", "the published-port neighbour still works")
+
+            # A failing healthcheck: the task is routed once healthy (Swarm keeps it "starting" until then); when
+            # its check fails, Swarm fails the task at once (Status.State "failed", desired state "shutdown"), and
+            # the container's health_status event makes the provider look: the server goes within seconds. The
+            # restart delay keeps the replacement (same address: host network, same port) out of the window.
+            service(d, "checked", dockerd.tcp_labels("checked", hc_port, "hc"),
+                    ["/bin/sh", "-c", "touch /tmp/ok && exec " + shlex.join(banner_server(hc_port, "220-checked"))],
+                    "--network", "host", "--health-cmd", "test -f /tmp/ok", "--health-interval", "1s",
+                    "--health-retries", "1", "--health-timeout", "1s", "--restart-delay", "20s")
+            address = "127.0.0.1:%d" % hc_port
+            wait_servers(api_port, "checked", lambda s: s == [address], "healthy task", timeout=20)
+            h.wait_greeting(hc_ep, b"220-checked", timeout=10)
+            cid = running_container(d, "checked")
+            t0 = time.monotonic()
+            d.docker("exec", cid, "rm", "/tmp/ok")
+            deadline = t0 + 10
+            while servers(api_port, "checked") not in (None, []):  # None: the service is gone from the API
+                h.check(time.monotonic() < deadline, "unhealthy task removed within 10 s: %s"
+                        % servers(api_port, "checked"))
+                time.sleep(0.05)  # the API is the observation, as in wait_servers
+            gone = time.monotonic() - t0
+            print("failing healthcheck: server removed %.2f s after the check's file was removed (interval 1 s, "
+                  "retries 1; refreshSeconds is 60)" % gone, flush=True)
+            h.check(gone < 5, "unhealthy task removed within seconds")
+            h.check(h.greeting(hc_ep) is None, "the unhealthy task is not reached any more")
 
             # The manager goes away: the last routes stay in force (the host-network task keeps running).
             d.stop_daemon(sig=__import__("signal").SIGKILL)
