@@ -139,12 +139,13 @@ struct engine_client::impl {
     std::unique_ptr<http::response_parser<http::buffer_body>> stream_parser;
     std::array<char, 16384> stream_chunk{};
 
-    impl(net::any_io_executor e, engine_endpoint endpoint, const std::optional<config::docker_tls>& tls, duration t)
+    impl(net::any_io_executor e, engine_endpoint endpoint, const std::optional<config::docker_tls>& tls, duration t,
+         const std::string& tls_key)
         : ex(std::move(e)), ep(std::move(endpoint)), timeout(t > duration::zero() ? t : std::chrono::seconds(15)) {
-        if (ep.kind == engine_endpoint::transport::tcp && ep.https) setup_tls(tls);
+        if (ep.kind == engine_endpoint::transport::tcp && ep.https) setup_tls(tls, tls_key);
     }
 
-    void setup_tls(const std::optional<config::docker_tls>& tls) {
+    void setup_tls(const std::optional<config::docker_tls>& tls, const std::string& key) {
         ssl.emplace(net::ssl::context::tls_client);
         ssl->set_options(net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
         beast::error_code ec;
@@ -154,7 +155,7 @@ struct engine_client::impl {
                 ssl->load_verify_file(tls->ca, ec);
             else
                 ssl->set_default_verify_paths(ec);
-            if (ec) ssl_error = "providers.docker.tls.ca: " + ec.message();
+            if (ec) ssl_error = key + ".ca: " + ec.message();
             ssl->set_verify_mode(net::ssl::verify_peer);
             ssl->set_verify_callback(net::ssl::host_name_verification(ep.host));
         } else {
@@ -162,11 +163,11 @@ struct engine_client::impl {
         }
         if (tls && !tls->cert.empty()) {
             ssl->use_certificate_chain_file(tls->cert, ec);
-            if (ec) ssl_error = "providers.docker.tls.cert: " + ec.message();
+            if (ec) ssl_error = key + ".cert: " + ec.message();
         }
         if (tls && !tls->key.empty()) {
             ssl->use_private_key_file(tls->key, net::ssl::context::pem, ec);
-            if (ec) ssl_error = "providers.docker.tls.key: " + ec.message();
+            if (ec) ssl_error = key + ".key: " + ec.message();
         }
     }
 
@@ -213,8 +214,8 @@ struct engine_client::impl {
 };
 
 engine_client::engine_client(net::any_io_executor ex, engine_endpoint ep, std::optional<config::docker_tls> tls,
-                             duration timeout)
-    : endpoint_(ep), impl_(std::make_unique<impl>(std::move(ex), std::move(ep), tls, timeout)) {}
+                             duration timeout, std::string tls_key)
+    : endpoint_(ep), impl_(std::make_unique<impl>(std::move(ex), std::move(ep), tls, timeout, tls_key)) {}
 
 engine_client::~engine_client() = default;
 

@@ -1,8 +1,9 @@
 #pragma once
-// A read-only HTTP/1.1 client for the Docker Engine API (and, through set_identity, the CrowdSec Local API) (docker-api.md §1, §4.2): GET only, over a unix socket or
-// TCP (optionally TLS with client certificates from providers.docker.tls). Request/response calls share one
-// keep-alive connection; the /events stream gets its own. TCP connections probe with Go's keep-alive timings
-// (base/tcp_keepalive.hpp), as Traefik's client does. Beast stays inside engine_client.cpp.
+// A read-only HTTP/1.1 client for the Docker Engine API (and, through set_identity, the CrowdSec Local API)
+// (docker-api.md §1, §4.2): GET only, over a unix socket or TCP (optionally TLS with client certificates from
+// providers.docker.tls or providers.swarm.tls). Request/response calls share one keep-alive connection; the /events
+// stream gets its own. TCP connections probe with Go's keep-alive timings (base/tcp_keepalive.hpp), as Traefik's
+// client does. Beast stays inside engine_client.cpp.
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,9 +31,10 @@ struct http_answer {
 class engine_client {
 public:
     /// `timeout` bounds each request/response call (connect included); zero means 15 s. The stream's reads are
-    /// bounded by the silence each read_stream() call allows.
+    /// bounded by the silence each read_stream() call allows. `tls_key` is the configuration key the TLS settings
+    /// came from, which errors about them name (the Swarm provider's are providers.swarm.tls).
     engine_client(boost::asio::any_io_executor ex, engine_endpoint ep, std::optional<config::docker_tls> tls,
-                  duration timeout);
+                  duration timeout, std::string tls_key = "providers.docker.tls");
     ~engine_client();
     engine_client(const engine_client&) = delete;
     engine_client& operator=(const engine_client&) = delete;

@@ -42,7 +42,8 @@ int64_t now_nanos() {
 class watcher {
 public:
     watcher(net::any_io_executor ex, config::swarm_provider cfg, docker::engine_endpoint ep, providers::sink sink)
-        : ex_(ex), cfg_(std::move(cfg)), client_(ex, std::move(ep), cfg_.tls, cfg_.http_client_timeout),
+        : ex_(ex), cfg_(std::move(cfg)),
+          client_(ex, std::move(ep), cfg_.tls, cfg_.http_client_timeout, "providers.swarm.tls"),
           sink_(std::move(sink)), wake_(ex), reader_exit_(ex) {
         docker::set_build_options(cfg_, "swarm", options_, constraints_);
     }
