@@ -112,6 +112,14 @@ swarm_listing list_containers(const swarm_state& state, const docker::build_opti
                                     "\", which is down: not routed");
                 continue;
             }
+            if (auto f = state.failing.find(t->id); f != state.failing.end()) {
+                // Difference from Traefik, which routes a task until the manager stops listing it as running: the
+                // container's own event (health_status: unhealthy, die) takes it out at once.
+                out.notes.push_back("task \"" + task_name + "\": its container " +
+                                    (f->second == "exited" ? "has exited" : "is " + f->second) +
+                                    " (Docker event) while Swarm still lists it running: not routed");
+                continue;
+            }
             auto c = base_container(*s, t->id, task_name, "task");
             c.node_address = n ? n->address : std::string();
             for (const auto& a : t->networks) {

@@ -22,4 +22,14 @@ bool asks_for_refresh(const docker::event& e) {
     return e.action.starts_with("health_status");
 }
 
+std::optional<task_container_change> task_container_event(const docker::event& e) {
+    if (e.type != "container") return std::nullopt;
+    auto id = e.attributes.find("com.docker.swarm.task.id");
+    if (id == e.attributes.end() || id->second.empty()) return std::nullopt;
+    if (e.action == "die") return task_container_change{id->second, "exited"};
+    if (e.action == "health_status: unhealthy") return task_container_change{id->second, "unhealthy"};
+    if (e.action == "health_status: healthy") return task_container_change{id->second, ""};
+    return std::nullopt;  // kill is also a signal like SIGHUP (a reload); stop and destroy follow die
+}
+
 }  // namespace sy::providers::swarm

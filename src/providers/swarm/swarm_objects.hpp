@@ -81,6 +81,10 @@ struct swarm_state {
     std::vector<task> tasks;
     std::vector<node> nodes;
     std::vector<network> networks;
+    /// Tasks whose container the node's own events reported failing, by task ID: "unhealthy" or "exited". The
+    /// manager keeps such a task "running" until the container has stopped (a 2 s gossip delay and the stop grace
+    /// period later, scale-out.md §1.6); these are not routed meanwhile (swarm_events.hpp).
+    std::map<std::string, std::string> failing;
     friend bool operator==(const swarm_state&, const swarm_state&) = default;
 };
 

@@ -1,7 +1,9 @@
 #include "providers/swarm/swarm_provider.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <map>
 #include <optional>
 
 #include <boost/asio/as_tuple.hpp>
@@ -133,6 +135,12 @@ private:
             while (auto line = lines.next()) {
                 auto e = docker::parse_event(*line);
                 if (!e || !asks_for_refresh(*e)) continue;
+                if (auto change = task_container_event(*e)) {
+                    if (change->failure.empty())
+                        failing_.erase(change->task_id);
+                    else
+                        failing_[change->task_id] = change->failure;
+                }
                 wake = true;
                 if (event_time_ == 0) {
                     event_time_ = e->time_nano;
@@ -174,6 +182,11 @@ private:
         state.tasks = std::move(*t);
         state.nodes = std::move(*n);
         state.networks = std::move(*w);
+        // Failing tasks are remembered while the manager still lists them (desired state running), then forgotten.
+        std::erase_if(failing_, [&](const auto& f) {
+            return std::none_of(state.tasks.begin(), state.tasks.end(), [&](const task& t) { return t.id == f.first; });
+        });
+        state.failing = failing_;
         services_seen_ = state.services.size();
         tasks_seen_ = 0;
         for (const auto& task : state.tasks) tasks_seen_ += task_is_routable(task) ? 1 : 0;
@@ -202,6 +215,7 @@ private:
     std::optional<config::provider_message> last_;
     docker::findings_log log_;
     std::optional<diagnostic> stream_error_;
+    std::map<std::string, std::string> failing_;  ///< task ID -> failure, from the task containers' events
     bool event_pending_ = false;
     int64_t event_time_ = 0;
     std::string event_what_;

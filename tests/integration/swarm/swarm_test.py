@@ -53,12 +53,15 @@ def servers(api_port, name):
     return sorted(x["address"] for x in s.get("loadBalancer", {}).get("servers", []))
 
 
-def wait_servers(api_port, name, pred, what, timeout=10.0):
-    """Waits until the API shows the service's servers satisfying `pred`; returns (servers, seconds waited)."""
+def wait_servers(api_port, name, pred, what, timeout=10.0, absent_is_empty=False):
+    """Waits until the API shows the service's servers satisfying `pred`; returns (servers, seconds waited).
+    absent_is_empty: a service the API does not show (no task left to route) counts as one with no server."""
     started = time.monotonic()
     last = None
     while time.monotonic() - started < timeout:
         last = servers(api_port, name)
+        if last is None and absent_is_empty:
+            last = []
         if last is not None and pred(last):
             return last, time.monotonic() - started
         time.sleep(0.05)  # the API is the observation; a configuration change has no event a client can await
@@ -69,7 +72,8 @@ def running_container(d, svc):
     """The container ID of `svc`'s one task that is running and meant to be."""
     _, body = d.api_get("/v1.41/tasks?filters=" + urllib.parse.quote(json.dumps(
         {"service": [svc], "desired-state": ["running"]})))
-    cids = [t["Status"]["ContainerStatus"]["ContainerID"] for t in json.loads(body) if t["Status"]["State"] == "running"]
+    cids = [t["Status"]["ContainerStatus"]["ContainerID"] for t in json.loads(body)
+            if t["Status"]["State"] == "running"]
     h.check(len(cids) == 1, "one running %s task: %r" % (svc, cids))
     return cids[0]
 
@@ -153,11 +157,12 @@ def main():
             cid = running_container(d, "mail_smtp")
             t0 = time.monotonic()
             d.docker("kill", cid)
-            _, gone = wait_servers(api_port, "smtp", lambda s: one[0] not in s, "killed task")
+            wait_servers(api_port, "smtp", lambda s: one[0] not in s, "killed task", absent_is_empty=True)
+            gone = time.monotonic() - t0  # from before `docker kill`
             replaced, back = wait_servers(api_port, "smtp", lambda s: len(s) == 1, "replacement task", timeout=15)
             print("killed task: server removed in %.2f s, replacement routed after %.2f s (%s)"
                   % (gone, time.monotonic() - t0, replaced), flush=True)
-            h.check(gone < 15, "killed task removed well before the 60 s poll")
+            h.check(gone < 5, "killed task removed within seconds (its replacement waits for the 5 s restart delay)")
             h.wait_greeting(smtp_ep, b"220-smtp-1", timeout=15)
 
             # An update replaces the task: the new one is routed, the old one is not.
@@ -188,10 +193,11 @@ def main():
             h.check(h.greeting(host_ep) == b"220-relay", "the host-network neighbour still works")
             h.check(h.greeting(smtp_ep) == b"220-smtpv2-1", "the published-port neighbour still works")
 
-            # A failing healthcheck: the task is routed once healthy (Swarm keeps it "starting" until then); when
-            # its check fails, Swarm fails the task at once (Status.State "failed", desired state "shutdown"), and
-            # the container's health_status event makes the provider look: the server goes within seconds. The
-            # restart delay keeps the replacement (same address: host network, same port) out of the window.
+            # A failing healthcheck: the task is routed once healthy (Swarm keeps it "starting" until then). When the
+            # check fails, the manager lists the task "running" until Swarm has stopped its container (2 s gossip
+            # delay + the 1 s grace period: 3.2 s after the unhealthy event, measured); the container's
+            # health_status event takes it out at once. The restart delay keeps the replacement (same address: host
+            # network, same port) out of the window.
             service(d, "checked", dockerd.tcp_labels("checked", hc_port, "hc"),
                     ["/bin/sh", "-c", "touch /tmp/ok && exec " + shlex.join(banner_server(hc_port, "220-checked"))],
                     "--network", "host", "--health-cmd", "test -f /tmp/ok", "--health-interval", "1s",
@@ -202,16 +208,13 @@ def main():
             cid = running_container(d, "checked")
             t0 = time.monotonic()
             d.docker("exec", cid, "rm", "/tmp/ok")
-            deadline = t0 + 10
-            while servers(api_port, "checked") not in (None, []):  # None: the service is gone from the API
-                h.check(time.monotonic() < deadline, "unhealthy task removed within 10 s: %s"
-                        % servers(api_port, "checked"))
-                time.sleep(0.05)  # the API is the observation, as in wait_servers
-            gone = time.monotonic() - t0
+            wait_servers(api_port, "checked", lambda s: s == [], "unhealthy task", absent_is_empty=True)
+            gone = time.monotonic() - t0  # from before `docker exec ... rm`
             print("failing healthcheck: server removed %.2f s after the check's file was removed (interval 1 s, "
                   "retries 1; refreshSeconds is 60)" % gone, flush=True)
             h.check(gone < 5, "unhealthy task removed within seconds")
             h.check(h.greeting(hc_ep) is None, "the unhealthy task is not reached any more")
+            sy.wait_for_log(r'swarm: task "checked.1": its container is unhealthy \(Docker event\)', timeout=5)
 
             # The manager goes away: the last routes stay in force (the host-network task keeps running).
             d.stop_daemon(sig=__import__("signal").SIGKILL)

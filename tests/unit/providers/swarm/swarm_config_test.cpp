@@ -228,6 +228,24 @@ TEST_CASE("tasks not running, on a down node, or on the way; names by slot or ta
     CHECK(list_containers(state, swarm_options()).containers.at("t1").name == "app.t1");
 }
 
+TEST_CASE("a task whose container an event reported unhealthy or exited is not routed while still running") {
+    swarm_state state;
+    state.nodes.push_back({"n1", "node-1", "127.0.0.1", "ready"});
+    state.services.push_back(labelled("s", "app", tcp("app", "25")));
+    for (auto [id, slot] : {std::pair{"t1", 1}, {"t2", 2}, {"t3", 3}}) {
+        auto t = running(id, "s", slot);
+        t.ports.push_back({25, 2500 + slot, "tcp", "host"});
+        state.tasks.push_back(t);
+    }
+    state.failing = {{"t2", "unhealthy"}, {"t3", "exited"}};
+    auto b = build_swarm_message(state, swarm_options());
+    CHECK(servers(b, "app") == std::vector<std::string>{"127.0.0.1:2501"});
+    CHECK(has_note(b, "task \"app.2\": its container is unhealthy (Docker event) while Swarm still lists it running"));
+    CHECK(has_note(b, "task \"app.3\": its container has exited"));
+    state.failing.clear();
+    CHECK(servers(build_swarm_message(state, swarm_options()), "app").size() == 3);
+}
+
 TEST_CASE("exposedByDefault, constraints and the label prefix apply to service labels") {
     auto o = swarm_options();
     o.exposed_by_default = false;

@@ -158,3 +158,29 @@ TEST_CASE("events: service and node events refresh; container events only for Sw
     CHECK(asks_for_refresh(node));
     CHECK(swarm_events_filters_json().find("\"service\"") != std::string::npos);
 }
+
+TEST_CASE("task container events: die and unhealthy name the failing task ahead of the manager") {
+    sy::providers::docker::line_splitter split;
+    REQUIRE(split.feed(fixture("events.jsonl")));
+    REQUIRE(split.next());
+    auto die = sy::providers::docker::parse_event(*split.next());
+    REQUIRE(die);
+    auto exited = task_container_event(*die);
+    REQUIRE(exited);
+    CHECK(exited->task_id == "rww4j62xikftcvko1k0nw4470");  // the captured die event's com.docker.swarm.task.id
+    CHECK(exited->failure == "exited");
+    auto health = *die;
+    health.action = "health_status: unhealthy";
+    CHECK(task_container_event(health)->failure == "unhealthy");
+    health.action = "health_status: healthy";
+    REQUIRE(task_container_event(health));
+    CHECK(task_container_event(health)->failure.empty());  // serving again
+    health.action = "health_status: starting";
+    CHECK_FALSE(task_container_event(health));
+    auto kill = *die;
+    kill.action = "kill";  // also how a reload signal (SIGHUP) is sent: not a failure
+    CHECK_FALSE(task_container_event(kill));
+    auto plain = *die;
+    plain.attributes.erase("com.docker.swarm.task.id");
+    CHECK_FALSE(task_container_event(plain));  // a container that is no task
+}
