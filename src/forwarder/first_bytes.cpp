@@ -4,22 +4,32 @@
 
 namespace sy::forwarder {
 
+read_now_result read_now(tcp_socket& s, prefix& pre, buffer_pool& pool) {
+    if (!pre.buffer) {
+        pre.buffer = pool.acquire();
+        pre.begin = pre.end = 0;
+    }
+    if (pre.end == pre.buffer.size()) return read_now_result::full;
+    error_code ec;
+    const size_t n = s.read_some(net::buffer(pre.buffer.data() + pre.end, pre.buffer.size() - pre.end), ec);
+    if (!ec) {
+        pre.end += n;
+        return read_now_result::data;
+    }
+    if (ec == net::error::would_block || ec == net::error::try_again) return read_now_result::drained;
+    return ec == net::error::eof ? read_now_result::eof : read_now_result::error;
+}
+
 awaitable<read_outcome> read_more(tcp_socket& s, prefix& pre, worker_context& w, time_point due) {
     for (;;) {
-        if (!pre.buffer) {
-            pre.buffer = w.pool.acquire();
-            pre.begin = pre.end = 0;
-        }
-        if (pre.end == pre.buffer.size()) co_return read_outcome::full;
         // Try first: the bytes are often there already (sent with the handshake's last ACK).
-        error_code ec;
-        const size_t n = s.read_some(net::buffer(pre.buffer.data() + pre.end, pre.buffer.size() - pre.end), ec);
-        if (!ec) {
-            pre.end += n;
-            co_return read_outcome::data;
-        }
-        if (ec == net::error::eof) co_return read_outcome::eof;
-        if (ec != net::error::would_block && ec != net::error::try_again) co_return read_outcome::error;
+        // Ifs, not a switch: g++ 12.2 built `switch (read_now(...)) { case ...: co_return ...; }` here into a frame
+        // access that crashed (unit-forwarder's routing cases, SIGSEGV in read_more, every run; ifs: none).
+        const auto got = read_now(s, pre, w.pool);
+        if (got == read_now_result::data) co_return read_outcome::data;
+        if (got == read_now_result::full) co_return read_outcome::full;
+        if (got == read_now_result::eof) co_return read_outcome::eof;
+        if (got == read_now_result::error) co_return read_outcome::error;
         pre.release_if_empty();
         // Drained just now (EAGAIN): the wait needs no re-arm.
         switch (co_await readable_before(s, w.reactor, w.deadlines, due)) {

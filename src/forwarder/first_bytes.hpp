@@ -41,6 +41,13 @@ struct prefix {
 
 enum class read_outcome { data, timeout, eof, error, full };
 
+/// What one read that does not wait brought: bytes, no room left, nothing yet (EAGAIN), EOF, or an error.
+enum class read_now_result { data, drained, full, eof, error };
+
+/// One non-blocking read_some into `pre`'s free tail (leasing a buffer first); never compacts, never waits.
+/// Shared by read_more and port 25's relay-first watch, which compacts first because it forwards as it reads.
+read_now_result read_now(tcp_socket& s, prefix& pre, buffer_pool& pool);
+
 /// Appends whatever the client has sent to `pre`, waiting for bytes until `due` at most.
 awaitable<read_outcome> read_more(tcp_socket& s, prefix& pre, worker_context& w, time_point due);
 

@@ -31,28 +31,17 @@ namespace {
 
 using telemetry::outcome;
 
-enum class pulled { data, drained, full, eof, error };
+using pulled = read_now_result;
 
-/// Appends what `s` has now to `p` without waiting (compacting `p` when its tail is used up).
+/// Appends what `s` has now to `p` without waiting, compacting `p` first when its tail is used up (relay-first
+/// forwards as it reads, so the consumed head is free to reuse; read_more's callers parse from the start).
 pulled pull_now(tcp_socket& s, prefix& p, buffer_pool& pool) {
-    if (!p.buffer) {
-        p.buffer = pool.acquire();
-        p.begin = p.end = 0;
-    }
-    if (p.end == p.buffer.size() && p.begin > 0) {
+    if (p.buffer && p.end == p.buffer.size() && p.begin > 0) {
         std::memmove(p.buffer.data(), p.buffer.data() + p.begin, p.size());
         p.end -= p.begin;
         p.begin = 0;
     }
-    if (p.end == p.buffer.size()) return pulled::full;
-    error_code ec;
-    const size_t n = s.read_some(net::buffer(p.buffer.data() + p.end, p.buffer.size() - p.end), ec);
-    if (!ec) {
-        p.end += n;
-        return pulled::data;
-    }
-    if (ec == net::error::would_block || ec == net::error::try_again) return pulled::drained;
-    return ec == net::error::eof ? pulled::eof : pulled::error;
+    return read_now(s, p, pool);
 }
 
 std::string_view text_of(std::span<const std::byte> b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
