@@ -6,12 +6,17 @@ three on Debian's OpenSSL 3.0):
   handshakes  the proxy's CPU time (utime + stime, /proc) per terminated connection, ECDSA P-256 and RSA-2048, full
               (`openssl s_time -new`) and resumed (`-reuse`: a session ticket), each connection fetching a page
               from an nginx backend through the proxy; shown as handshakes per second per core = 1e6 / µs;
+  bulk        one download of --bulk MiB through termination (nginx's sendfile behind the proxy, curl in front):
+              Gbit/s at the client and the proxy's CPU seconds per GiB, which is the figure that compares (curl
+              and the backend share LOAD_CORE alike for every proxy; curl offers ALPN http/1.1 only, since
+              Switchyard, as Traefik, accepts h2 by default and the backend speaks HTTP/1). Only the proxy-encrypts direction is
+              measured: mail's bulk (IMAP FETCH) flows that way;
   idle        KB of the proxy's RSS per idle terminated connection (handshake done, nothing in flight).
 
 Every proxy is pinned to PROXY_CORE, the clients and the backend to LOAD_CORE (bench.py's layout). A benchmark,
 never a test: it prints figures and fails on nothing but a proxy that does not start.
 
-    python3 tests/bench/tls_cost.py --switchyard build/src/app/switchyard [--seconds 5] [--idle 500]
+    python3 tests/bench/tls_cost.py --switchyard build/src/app/switchyard [--seconds 5] [--idle 500] [--bulk 1024]
 """
 import argparse
 import asyncio
@@ -149,21 +154,49 @@ def idle_kb(pid, n):
     return asyncio.run(run())
 
 
+def bulk_download(pid, mib, rounds=3):
+    """Best Gbit/s of `rounds` downloads of /big through the proxy, and the proxy's CPU seconds per GiB over all."""
+    best, cpu, total = 0.0, 0.0, 0
+    for _ in range(rounds):
+        before = cpu_seconds(pid)
+        p = subprocess.run(["taskset", "-c", LOAD_CORE, "curl", "-sSk", "--http1.1", "--tlsv1.3", "--tls13-ciphers", CIPHER,
+                            "-o", "/dev/null", "-w", "%{size_download} %{time_total}",
+                            f"https://127.0.0.1:{FRONT}/big"], capture_output=True, text=True, timeout=300)
+        cpu += cpu_seconds(pid) - before
+        size, secs = (float(x) for x in p.stdout.split())
+        if size != mib * 1024 * 1024:
+            bench.log(f"bulk: got {size:.0f} bytes of {mib} MiB: {p.stderr.strip()}")
+            return float("nan"), float("nan")
+        total += size
+        best = max(best, size * 8 / secs / 1e9)
+    return best, cpu / (total / 2**30)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--switchyard", required=True)
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--idle", type=int, default=500)
+    ap.add_argument("--bulk", type=int, default=1024, help="MiB per download through termination (0: skip)")
     ap.add_argument("--proxies", default="haproxy,nginx,switchyard")
     a = ap.parse_args()
-    for tool in ("haproxy", "nginx", "openssl", "taskset"):
+    for tool in ("haproxy", "nginx", "openssl", "taskset", "curl"):
         if not shutil.which(tool):
             sys.exit(f"tls_cost: {tool} not found (scripts/bench.sh installs the peers)")
     names = a.proxies.split(",")
     rows = {}
     with tempfile.TemporaryDirectory(prefix="sy-tls-bench-") as t:
         tmp = pathlib.Path(t)
-        (tmp / "nginx-backend.conf").write_text(bench.nginx_backend_conf(tmp))
+        # bench.py's backend, plus /big served with sendfile for the bulk figure.
+        conf = bench.nginx_backend_conf(tmp).replace(
+            "location / {", f"sendfile on; location = /big {{ alias {tmp}/big; }} location / {{", 1)
+        (tmp / "nginx-backend.conf").write_text(conf)
+        if a.bulk:
+            tmp.chmod(0o755)  # nginx's worker (nobody) opens /big itself
+            with open(tmp / "big", "wb") as f:
+                chunk = bytes(range(256)) * 4096  # 1 MiB
+                for _ in range(a.bulk):
+                    f.write(chunk)
         backend = Proc(["nginx", "-c", str(tmp / "nginx-backend.conf"), "-p", str(tmp)], LOAD_CORE)
         try:
             wait_port(P["http"])
@@ -176,6 +209,11 @@ def main():
                             us, n = cpu_per_handshake(pid, mode, a.seconds)
                             rows[(f"{kind} {label}, handshakes/s per core (µs each)", name)] = (us, n)
                             bench.log(f"{name} {kind} {label}: {us:.1f} µs over {n} connections")
+                        if kind == "ecdsa" and a.bulk:
+                            gbit, cpu_gib = bulk_download(pid, a.bulk)
+                            rows[("bulk download through termination, Gbit/s", name)] = (gbit, 1)
+                            rows[("bulk: proxy CPU seconds per GiB", name)] = (cpu_gib, 1)
+                            bench.log(f"{name} bulk: {gbit:.2f} Gbit/s, {cpu_gib:.3f} s CPU per GiB")
                         if kind == "ecdsa" and a.idle:
                             kb = idle_kb(pid, a.idle)
                             rows[(f"KB per idle TLS connection ({a.idle})", name)] = (kb, a.idle)
@@ -192,7 +230,8 @@ def main():
         cells = []
         for name in names:
             v, n = rows.get((m, name), (float("nan"), 0))
-            cells.append(f"{v:.2f}" if m.startswith("KB") else f"{1e6 / v:.0f} ({v:.0f})")
+            plain = m.startswith("KB") or m.startswith("bulk")
+            cells.append(f"{v:.2f}" if plain else f"{1e6 / v:.0f} ({v:.0f})")
         print(f"| {m} | " + " | ".join(cells) + " |")
 
 
