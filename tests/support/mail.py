@@ -342,10 +342,12 @@ class Dovecot:
     """A private Dovecot instance (`dovecot -F -c FILE`), its listeners with `haproxy = yes`."""
 
     def __init__(self, root: Path, ports: MailPorts, cert: tuple[Path, Path], trusted: str = "127.0.0.1",
-                 services=DOVECOT_SERVICES, lmtp: bool = False):
-        """lmtp: also serve LMTP on `lmtp_socket`, for Postfix to deliver into the mailboxes."""
+                 services=DOVECOT_SERVICES, lmtp: bool = False, tls: bool = True):
+        """lmtp: also serve LMTP on `lmtp_socket`, for Postfix to deliver into the mailboxes. tls=False: `ssl = no`,
+        so no STARTTLS in the capabilities (a server a STARTTLS proxy must refuse); plaintext services only."""
         self.root = Path(root)
         self.ports, self.cert, self.trusted, self.services, self.lmtp = ports, cert, trusted, services, lmtp
+        self.tls = tls
         self.conf = self.root / "dovecot.conf"
         self.log = self.root / "dovecot.log"
         self.base = self.root / "run"
@@ -395,7 +397,7 @@ login_log_format_elements = user=<%u> method=%m rip=%r lip=%l mpid=%e %c session
 # Only the proxy may send a PROXY header: anyone else reaching a haproxy listener is refused.
 haproxy_trusted_networks = {self.trusted}
 haproxy_timeout = 3 secs
-ssl = yes
+ssl = {'yes' if self.tls else 'no'}
 ssl_cert = <{cert}
 ssl_key = <{key}
 mail_location = maildir:~/Maildir
