@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""STARTTLS routing by SNI with real daemons (issue 17): one Switchyard in front of two mail tenants and two
-PostgreSQL servers, all on loopback.
+"""STARTTLS routing by SNI with real daemons (issue 17): one Switchyard in front of two mail tenants, a third IMAP
+server without STARTTLS and two PostgreSQL servers, all on loopback.
 
 Two tenants, each a real Postfix + Dovecot (tests/support/mail.py, the guide's layout "proxy": every port expects
 PROXY v2; port 25 is postscreen with postscreen_upstream_proxy_protocol=haproxy) with its own certificate: a.test
@@ -8,7 +8,8 @@ and b.test, from a CA made here. Postfix delivers local mail to its Dovecot over
 the tenant's mailbox. One Switchyard entrypoint per protocol, with TLS-passthrough HostSNI routers to both tenants:
 
   submission  starttls.protocol=smtp         (587's role)
-  imap        starttls.protocol=imap         (143's), plus a HostSNI(`*`) catch-all to tenant A
+  imap        starttls.protocol=imap         (143's), plus a HostSNI(`*`) catch-all to tenant A and c.test to a
+                                             Dovecot with `ssl = no` (no STARTTLS in its capabilities, PROXY too)
   pop3        starttls.protocol=pop3         (110's)
   sieve       starttls.protocol=managesieve  (4190's)
   mx          starttls.protocol=smtp with a non-TLS HostSNI(`*`) router to A's port 25: relay first
@@ -21,7 +22,8 @@ LOGIN, USER/PASS, AUTHENTICATE) and a real command work on the right tenant. Por
 gets Postfix's own banner through postscreen, and its message lands in A's INBOX; STARTTLS with SNI b.test is
 rerouted to B (postscreen and smtpd there log the client) and lands in B's INBOX only; without SNI it stays on A.
 A command pipelined behind STARTTLS is closed before any reply (587: no tenant ever hears of the client; 25: A got
-EHLO only). An IMAP IDLE outlives the entrypoint's pre-TLS deadlines, which close a client silent before STARTTLS.
+EHLO only). An IMAP IDLE outlives the entrypoint's pre-TLS deadlines, which close a client silent before STARTTLS. s_client -servername
+c.test gets no TLS session and no certificate (`backend_no_starttls`): Switchyard never downgrades to plaintext.
 PostgreSQL: psql with sslmode=verify-full and sslsni=1 reaches the server whose certificate names the host, over TLS;
 an unknown SNI is closed (`no_route`).
 
@@ -52,6 +54,7 @@ import sy_harness as h  # noqa: E402
 
 HOST = "127.0.0.1"
 A, B = "a.test", "b.test"
+C = "c.test"  # the imap entrypoint's server without STARTTLS
 # entrypoint -> (starttls.protocol, openssl s_client -starttls name, the tenants' mail service behind it)
 MAIL_ENTRYPOINTS = {"submission": ("smtp", "smtp", "submission"), "imap": ("imap", "imap", "imap"),
                     "pop3": ("pop3", "pop3", "pop3"), "sieve": ("managesieve", "sieve", "sieve"),
@@ -211,8 +214,9 @@ def pipelined_starttls(port: int, source: str) -> str:
 # ------------------------------------------------------------------------------------------------------ the suite
 class Suite:
     def __init__(self, root: Path, certs: mail.Certs, servers: dict[str, mail.MailServer], entry: dict[str, int],
-                 api_port: int):
+                 api_port: int, no_tls: mail.Dovecot):
         self.root, self.certs, self.servers, self.entry, self.api_port = root, certs, servers, entry, api_port
+        self.no_tls = no_tls
         self.ca = str(certs.ca)
         self.next_source = 5
         self.passed: list[str] = []
@@ -385,6 +389,28 @@ class Suite:
                 "/metrics counts the silent client's timeout: " + "; ".join(
                     ln for ln in self.metrics().splitlines() if 'entrypoint="imap"' in ln and "ended" in ln))
 
+    def backend_without_starttls(self) -> None:
+        """c.test's Dovecot has no STARTTLS: the client, told OK by Switchyard, sends its ClientHello and is closed
+        without a byte back (no certificate, and no plaintext IMAP: never a downgrade). Dovecot did see the client
+        (its address, from PROXY v2), so it was the server's capabilities that decided."""
+        ip, log = self.source(), mail.LogWatch(self.no_tls.log)
+        tenant_logs = [srv.watch("imap") for srv in self.servers.values()]
+        # No -verify_return_error: a certificate, had one come, is printed rather than failing the handshake early.
+        # -msg prints every TLS record received as `<<< `; plaintext after the OK would fail as a bad record instead
+        # of the end of the connection.
+        r = subprocess.run(["openssl", "s_client", "-connect", f"{HOST}:{self.entry['imap']}", "-bind", f"{ip}:0",
+                            "-starttls", "imap", "-servername", C, "-CAfile", self.ca, "-msg"],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
+        out = r.stdout + r.stderr
+        h.check(r.returncode != 0 and "no peer certificate available" in out and "BEGIN CERTIFICATE" not in out
+                and "<<< " not in out and "unexpected eof while reading" in out,
+                f"closed after the ClientHello, nothing received: exit {r.returncode}:\n{out[-1500:]}")
+        line = log.wait(rf"imap-login: .*rip={re.escape(ip)}\b")
+        h.check("TLS" not in line, f"Dovecot saw a plaintext client that never logged in: {line}")
+        for tenant_log in tenant_logs:
+            tenant_log.absent(re.escape(ip) + r"\b")
+        h.check(self.ended("imap", "backend_no_starttls") == 1, "/metrics counts one backend_no_starttls on imap")
+
     def postgres_unknown_sni(self) -> None:
         # sslmode=require: no certificate check, so a refusal can only come from the routing.
         rc, out = psql(self.entry["pg"], "c.test", self.certs.ca, "select 1", sslmode="require")
@@ -393,7 +419,7 @@ class Suite:
 
 
 # ------------------------------------------------------------------------------------------------------ config
-def dynamic(servers: dict[str, mail.MailServer], pg_ports: dict[str, int]) -> str:
+def dynamic(servers: dict[str, mail.MailServer], pg_ports: dict[str, int], no_tls_port: int) -> str:
     routers, services = [], []
 
     def router(name, ep, rule, service, tls=True):
@@ -416,6 +442,8 @@ def dynamic(servers: dict[str, mail.MailServer], pg_ports: dict[str, int]) -> st
         for t in servers:
             router(f"{ep}-{t}", ep, f"HostSNI(`{t}.test`)", f"{ep}-{t}")
     router("imap-any", "imap", "HostSNI(`*`)", "imap-a")  # no SNI: the catch-all, tenant A
+    service("imap-c", f"{HOST}:{no_tls_port}")  # a Dovecot with `ssl = no`: no STARTTLS to offer
+    router("imap-c", "imap", f"HostSNI(`{C}`)", "imap-c")
     for t, port in pg_ports.items():
         service(f"pg-{t}", f"{HOST}:{port}", proxy=False)  # PostgreSQL reads no PROXY header
         router(f"pg-{t}", "pg", f"HostSNI(`{t}.test`)", f"pg-{t}")
@@ -437,13 +465,18 @@ def main() -> int:
     try:
         with ExitStack() as stack:
             certs = mail.make_certs(root / "certs", hosts=(A, B))
-            base = mail.allocate_port_block(16 + len(MAIL_ENTRYPOINTS) + 4)
+            base = mail.allocate_port_block(16 + len(MAIL_ENTRYPOINTS) + 5)
             servers = {t: mail.MailServer(root, t, "proxy", base + 8 * i, certs.chain[f"{t}.test"], f"{t}.test",
                                           deliver=True) for i, t in enumerate(("a", "b"))}
-            port = iter(range(base + 16, base + 16 + len(MAIL_ENTRYPOINTS) + 4))
+            port = iter(range(base + 16, base + 16 + len(MAIL_ENTRYPOINTS) + 5))
             entry = {ep: next(port) for ep in (*MAIL_ENTRYPOINTS, "pg")}
             api_port = next(port)
             pg_ports = {t: next(port) for t in ("a", "b")}
+            # IMAP only, PROXY v2 like the tenants; its certificate files are never read (ssl = no).
+            no_tls = mail.Dovecot(root / "c" / "dovecot", mail.plan_ports(next(port), "proxy", services=("imap",)),
+                                  certs.chain[A], services=("imap",), tls=False)
+            no_tls.start()
+            stack.callback(no_tls.close)
             for srv in servers.values():
                 srv.start()
                 stack.callback(srv.close)
@@ -451,9 +484,9 @@ def main() -> int:
                 pg = Postgres(root, t, p, certs.chain[f"{t}.test"])
                 stack.callback(pg.close)
                 pg.start()
-            print(f"ok    daemons up: 2 Postfix, 2 Dovecot, 2 PostgreSQL ({time.monotonic() - t0:.1f}s)", flush=True)
+            print(f"ok    daemons up: 2 Postfix, 3 Dovecot, 2 PostgreSQL ({time.monotonic() - t0:.1f}s)", flush=True)
             dyn = root / "dynamic.yml"
-            dyn.write_text(dynamic(servers, pg_ports))
+            dyn.write_text(dynamic(servers, pg_ports, no_tls.ports.proxy["imap"]))
             args = []
             for ep, p in entry.items():
                 args.append(f"--entryPoints.{ep}.address={HOST}:{p}")
@@ -464,10 +497,10 @@ def main() -> int:
             args += [f"--entryPoints.traefik.address={HOST}:{api_port}", "--api.insecure=true",
                      "--metrics.prometheus=true", f"--providers.file.filename={dyn}", "--log.level=INFO"]
             sy = stack.enter_context(h.Switchyard(args, workdir=str(root)))
-            sy.wait_for_log(r"configuration \d+ applied: 13 routers")
+            sy.wait_for_log(r"configuration \d+ applied: 14 routers")
             for p in entry.values():
                 sy.wait_for_port(p)
-            suite = Suite(root, certs, servers, entry, api_port)
+            suite = Suite(root, certs, servers, entry, api_port, no_tls)
             for ep in ("submission", "imap", "pop3", "sieve"):
                 for t in ("a", "b"):
                     suite.check(f"{ep}: s_client -starttls {MAIL_ENTRYPOINTS[ep][1]} -servername {t}.test gets "
@@ -476,6 +509,8 @@ def main() -> int:
                     suite.check(f"{ep}: login after STARTTLS with SNI {t}.test on tenant {t}", suite.login, ep, t)
             suite.check("imap: s_client without SNI reaches the catch-all (a.test)", suite.certificate, "imap", "a",
                         None)
+            suite.check("imap: s_client -servername c.test, a server without STARTTLS, gets no TLS session and no "
+                        "certificate (backend_no_starttls)", suite.backend_without_starttls)
             suite.check("port 25: plaintext swaks gets Postfix's banner via postscreen; in A's INBOX",
                         suite.port25_plaintext)
             suite.check("port 25: STARTTLS with SNI b.test is rerouted to B; in B's INBOX only",
