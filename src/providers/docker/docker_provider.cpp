@@ -154,7 +154,10 @@ public:
         }
     }
 
-    void close() { client_.close(); }
+    awaitable<void> close() {
+        client_.close();
+        co_return;
+    }
 
 private:
     /// Resolves the host-mode address once per session, and only when a host-mode container exists: a lookup
@@ -222,20 +225,7 @@ awaitable<void> run_docker_provider(config::docker_provider cfg, providers::sink
     }
     const bool watch = cfg.watch;
     watcher w(ex, std::move(cfg), *ep, std::move(sink));
-    backoff delay;
-    net::steady_timer timer(ex);
-    for (;;) {
-        const auto started = std::chrono::steady_clock::now();
-        auto r = co_await w.session();
-        w.close();
-        if (r && !watch) co_return;
-        if (!r) w.lost(r.error());
-        // A session that streamed for a while starts the next one at the initial delay (Traefik's MinJobInterval).
-        if (std::chrono::steady_clock::now() - started >= 30s) delay.reset();
-        timer.expires_after(delay.next());
-        auto [ec] = co_await timer.async_wait(tok);
-        if (ec) co_return;  // cancelled
-    }
+    co_await run_sessions(w, watch);
 }
 
 }  // namespace sy::providers::docker

@@ -8,7 +8,11 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "base/diagnostic.hpp"
 #include "base/duration.hpp"
@@ -32,6 +36,28 @@ private:
     std::chrono::duration<double> current_ = std::chrono::milliseconds(500);
     std::mt19937 rng_{std::random_device{}()};
 };
+
+/// Both providers' outer loop: one session after another with the back-off between them, a session that streamed
+/// for 30 s or more starting the next at the initial delay (Traefik's MinJobInterval); one session only when not
+/// watching and it succeeded. Ends when cancelled. `Watcher` has session() -> awaitable<result<void>>,
+/// close() -> awaitable<void> and lost(const diagnostic&).
+template <class Watcher>
+boost::asio::awaitable<void> run_sessions(Watcher& w, bool watch) {
+    using namespace std::chrono_literals;
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    backoff delay;
+    for (;;) {
+        const auto started = std::chrono::steady_clock::now();
+        auto r = co_await w.session();
+        co_await w.close();
+        if (r && !watch) co_return;
+        if (!r) w.lost(r.error());
+        if (std::chrono::steady_clock::now() - started >= 30s) delay.reset();
+        timer.expires_after(delay.next());
+        auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (ec) co_return;  // cancelled
+    }
+}
 
 /// The daemon's clock from an HTTP Date header ("Tue, 24 Nov 2026 16:06:31 GMT"); ours when it is missing.
 int64_t unix_seconds(const std::string& http_date);

@@ -239,19 +239,7 @@ awaitable<void> run_swarm_provider(config::swarm_provider cfg, providers::sink s
     }
     const bool watch = cfg.watch;
     watcher w(ex, std::move(cfg), *ep, std::move(sink));
-    docker::backoff delay;
-    net::steady_timer timer(ex);
-    for (;;) {
-        const auto started = std::chrono::steady_clock::now();
-        auto r = co_await w.session();
-        co_await w.close();
-        if (r && !watch) co_return;
-        if (!r) w.lost(r.error());
-        if (std::chrono::steady_clock::now() - started >= 30s) delay.reset();
-        timer.expires_after(delay.next());
-        auto [ec] = co_await timer.async_wait(tok);
-        if (ec) co_return;  // cancelled
-    }
+    co_await docker::run_sessions(w, watch);
 }
 
 }  // namespace sy::providers::swarm
