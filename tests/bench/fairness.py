@@ -137,7 +137,7 @@ def main():
                        "    sink:\n      loadBalancer:\n        servers:\n          - address: \"127.0.0.1:%d\"\n"
                        % (echo_port, sink_port))
     with h.Switchyard(["--entryPoints.ia.address=127.0.0.1:%d" % ia_port,
-                       "--entryPoints.bulk.address=127.0.0.1:%d" % bulk_port, "--core.threads=1",
+                       "--entryPoints.bulk.address=127.0.0.1:%d" % bulk_port, "--core.threads=1", "--log.level=INFO",
                        "--providers.file.filename=" + dyn], workdir=work, binary_path=a.binary) as sy:
         sy.wait_for_log(r"configuration \d+ applied: 2 routers")
         phase = min(20.0, a.seconds)
