@@ -107,6 +107,30 @@ def with_data_path(args):
     return args
 
 
+class LoopbackServer:
+    """Listens on 127.0.0.1 and serves each accepted connection with self._serve(conn) in a thread of its own
+    (the test servers of sockmap_test.py and tls/backend_test.py; a subclass sets what _serve needs first)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.cond = threading.Condition()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def close(self):
+        self.sock.close()
+
+
 class Switchyard:
     """The real switchyard process. Its stdout and stderr are merged, kept in memory and in `log_path`."""
 

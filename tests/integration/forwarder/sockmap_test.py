@@ -30,30 +30,7 @@ def pattern(seed, size):
     return block, size
 
 
-class LoopbackServer:
-    """Listens on 127.0.0.1 and serves each accepted connection with self._serve(conn) in a thread of its own."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.cond = threading.Condition()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def close(self):
-        self.sock.close()
-
-
-class BulkBackend(LoopbackServer):
+class BulkBackend(h.LoopbackServer):
     """Serves every connection (the harness's port probe reaches it too): reads everything until the client's FIN
     while sending `size` bytes of its own, then half-closes. `result()` is the connection that received the most:
     (count, sha256 hex) of what it received, and the error it met, if any."""
@@ -213,7 +190,7 @@ def test_short_exchange_stays_copied():
     be.close()
 
 
-class SilentBackend(LoopbackServer):
+class SilentBackend(h.LoopbackServer):
     """Reads everything and never answers nor closes (until close()): only terminationDelay can end the connection."""
 
     def __init__(self):

@@ -20,28 +20,17 @@ import tls_support as t
 GREETING = b"* OK backend ready\r\n"
 
 
-class TlsEchoServer:
+class TlsEchoServer(h.LoopbackServer):
     """A loopback TLS server that echoes each connection's bytes; counts completed and failed handshakes."""
 
     def __init__(self, cert, key):
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.ctx.load_cert_chain(cert, key)
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.address = "127.0.0.1:%d" % self.sock.getsockname()[1]
         self.handshakes = 0
         self.failures = 0
         self._lock = threading.Lock()
-        threading.Thread(target=self._loop, daemon=True).start()
-
-    def _loop(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+        super().__init__()
+        self.address = "127.0.0.1:%d" % self.port
 
     def _serve(self, conn):
         conn.settimeout(10)
@@ -65,8 +54,6 @@ class TlsEchoServer:
         finally:
             tls.close()
 
-    def close(self):
-        self.sock.close()
 
 
 def acme_json(path, cert, key):
