@@ -141,7 +141,10 @@ def s_client(port: int, starttls: str, source: str, ca: Path, sni: str | None, e
     cmd = ["openssl", "s_client", "-connect", f"{HOST}:{port}", "-bind", f"{source}:0", "-starttls", starttls,
            "-CAfile", str(ca), "-verify_return_error", "-verify_hostname", expect]
     cmd += ["-servername", sni] if sni else ["-noservername"]
-    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
+    # errors="replace": after a POP3 STLS, OpenSSL 3.0's s_client writes its greeting buffer to stderr with the
+    # length of the STLS reply, so the bytes past Dovecot's shorter greeting are whatever that buffer held (CI saw
+    # 0xe1 there). The output is only searched for the certificate lines.
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace", timeout=30)
     out = r.stdout + r.stderr
     if r.returncode != 0 or f"subject=CN = {expect}" not in out or "Verify return code: 0 (ok)" not in out:
         raise AssertionError(f"s_client -starttls {starttls} -servername {sni} from {source}: exit {r.returncode}, "
