@@ -3,7 +3,7 @@
 #   scripts/install-deps.sh build     compiler, meson and the libraries
 #   scripts/install-deps.sh test      + what the tests talk to (dockerd, Postfix, Dovecot, swaks, openssl, chromium,
 #                                       fail2ban, crowdsec)
-#   scripts/install-deps.sh bench     + HAProxy, nginx, iperf3, wrk
+#   scripts/install-deps.sh bench     + HAProxy, nginx, iperf3, wrk, liburing (tests/bench/uring_lifecycle)
 #   scripts/install-deps.sh WHAT --check   exit 1 when something is missing, install nothing
 set -euo pipefail
 want=${1:-build}
@@ -13,7 +13,7 @@ build=(g++ meson ninja-build pkg-config libboost1.81-dev nlohmann-json3-dev libs
 test=(openssl swaks socat curl docker.io busybox-static postfix dovecot-core dovecot-imapd dovecot-pop3d
       dovecot-managesieved dovecot-sieve dovecot-lmtpd chromium iproute2 procps haproxy libnet-ssleay-perl
       dpkg-dev help2man systemd postgresql postgresql-client fail2ban crowdsec)
-bench=(haproxy nginx-light libnginx-mod-stream iperf3 wrk util-linux)
+bench=(haproxy nginx-light libnginx-mod-stream iperf3 wrk util-linux liburing-dev)
 pkgs=("${build[@]}")
 case "$want" in
   build) ;;
