@@ -7,7 +7,12 @@ process may not load BPF). Every proxy is pinned to the same core (PROXY_CORE); 
 never fails on timing.
 
     tests/bench/bench.py [--switchyard build/src/app/switchyard] [--quick]
-                         [--only throughput,cpu,latency,memory,reload,docker] [--proxies haproxy,nginx,switchyard,sockmap]
+                         [--only throughput,cpu,latency,memory,reload,docker,scaling]
+                         [--proxies haproxy,nginx,switchyard,sockmap]
+
+`scaling` (not in the default set) is the 2-core run: each proxy with one and then two workers (core.threads=2,
+HAProxy nbthread 2, nginx worker_processes 2), unpinned, with wrk and a 2-worker backend on the same two cores, since a
+2-core machine has no third core to keep them apart; it prints each rate and CPU figure for both and the factor.
 
 "machine CPU" rows are the whole machine's busy time (all cores, /proc/stat) per request or per GiB: a kernel
 redirect moves work into softirq and kernel worker contexts that the proxy's own CPU time does not show.
@@ -32,13 +37,14 @@ HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 PROXY_CORE = "1"
 LOAD_CORE = "0"
+BOTH_CORES = "0,1"  # the scaling run: proxy, backend and load generator share the machine
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 # Fixed loopback ports (127.0.0.1 only); the proxies' frontends, one per scenario.
 P = dict(iperf=21001, http=21002, http_pp=21003, echo=21004, echo_pp=21005,
          f_iperf=22001, f_http=22002, f_http_pp1=22003, f_http_pp2=22004, f_echo=22005, f_echo_pp1=22006,
-         f_echo_pp2=22007, api=22080)
+         f_echo_pp2=22007, api=22080, http_sc=21006, f_http_sc=22008)
 
 
 def log(*a):
@@ -102,18 +108,20 @@ class Proc:
 
 # ---------------------------------------------------------------- backends
 
-def nginx_backend_conf(tmp):
+def nginx_backend_conf(tmp, name="nginx-backend", workers=1,
+                       listens=((P["http"], ""), (P["http_pp"], " proxy_protocol"))):
+    servers = "\n".join(f'  server {{ listen 127.0.0.1:{port}{opts} backlog=4096; location / {{ return 200 "ok\\n"; }} }}'
+                        for port, opts in listens)
     return f"""
-worker_processes 1;
+worker_processes {workers};
 daemon off;
-pid {tmp}/nginx-backend.pid;
-error_log {tmp}/nginx-backend.err warn;
+pid {tmp}/{name}.pid;
+error_log {tmp}/{name}.err warn;
 events {{ worker_connections 20000; }}
 http {{
   access_log off;
   keepalive_requests 1000000;
-  server {{ listen 127.0.0.1:{P['http']} backlog=4096; location / {{ return 200 "ok\\n"; }} }}
-  server {{ listen 127.0.0.1:{P['http_pp']} proxy_protocol backlog=4096; location / {{ return 200 "ok\\n"; }} }}
+{servers}
 }}
 """
 
@@ -169,11 +177,11 @@ def start_backends(tmp):
 def routes():
     return {P["f_iperf"]: (P["iperf"], 0), P["f_http"]: (P["http"], 0), P["f_http_pp1"]: (P["http_pp"], 1),
             P["f_http_pp2"]: (P["http_pp"], 2), P["f_echo"]: (P["echo"], 0), P["f_echo_pp1"]: (P["echo_pp"], 1),
-            P["f_echo_pp2"]: (P["echo_pp"], 2)}
+            P["f_echo_pp2"]: (P["echo_pp"], 2), P["f_http_sc"]: (P["http_sc"], 0)}
 
 
-def haproxy_conf(tmp):
-    out = ["global", "  nbthread 1", "  maxconn 9800", "defaults", "  mode tcp", "  timeout connect 5s",
+def haproxy_conf(tmp, workers=1):
+    out = ["global", f"  nbthread {workers}", "  maxconn 9800", "defaults", "  mode tcp", "  timeout connect 5s",
            "  timeout client 300s", "  timeout server 300s", ""]
     for front, (back, pp) in routes().items():
         if pp == 1:
@@ -183,16 +191,19 @@ def haproxy_conf(tmp):
     return "\n".join(out)
 
 
-def nginx_proxy_conf(tmp):
+def nginx_proxy_conf(tmp, workers=1):
+    # With two workers each gets its own SO_REUSEPORT socket, as Switchyard's acceptors (one per thread) do, so the
+    # kernel spreads connections over both instead of whichever worker wakes first taking most of them.
+    reuse = " reuseport" if workers > 1 else ""
     servers = []
     for front, (back, pp) in routes().items():
         if pp == 2:
             continue  # nginx sends only v1
-        servers.append(f"  server {{ listen 127.0.0.1:{front} backlog=4096; proxy_pass 127.0.0.1:{back}; "
+        servers.append(f"  server {{ listen 127.0.0.1:{front}{reuse} backlog=4096; proxy_pass 127.0.0.1:{back}; "
                        f"proxy_protocol {'on' if pp else 'off'}; }}")
     return f"""
 load_module /usr/lib/nginx/modules/ngx_stream_module.so;
-worker_processes 1;
+worker_processes {workers};
 worker_rlimit_nofile 20000;
 daemon off;
 pid {tmp}/nginx-proxy.pid;
@@ -204,7 +215,7 @@ stream {{
 """
 
 
-def switchyard_files(tmp):
+def switchyard_files(tmp, workers=1):
     static = ["entryPoints:"]
     dyn = ["tcp:", "  routers:"]
     services = ["  services:"]
@@ -217,32 +228,33 @@ def switchyard_files(tmp):
             services += ["        proxyProtocol:", f"          version: {pp}"]
     static += ["  traefik:", f"    address: \"127.0.0.1:{P['api']}\"", "providers:", "  file:",
                f"    filename: {tmp}/dynamic.yml", "  providersThrottleDuration: 0s", "ping: {}",
-               "core:", "  threads: 1", "log:", "  level: ERROR"]
+               "core:", f"  threads: {workers}", "log:", "  level: ERROR"]
     (tmp / "switchyard.yml").write_text("\n".join(static) + "\n")
     sockmap = [line for line in static]
-    sockmap.insert(sockmap.index("  threads: 1") + 1, "  dataPath: sockmap")
+    sockmap.insert(sockmap.index("core:") + 1, "  dataPath: sockmap")
     (tmp / "switchyard-sockmap.yml").write_text("\n".join(sockmap) + "\n")
     (tmp / "dynamic.yml").write_text("\n".join(dyn + services) + "\n")
 
 
 class Proxy:
-    def __init__(self, name, tmp, switchyard_bin):
-        self.name, self.tmp, self.bin = name, tmp, switchyard_bin
+    def __init__(self, name, tmp, switchyard_bin, workers=1, core=PROXY_CORE):
+        self.name, self.tmp, self.bin, self.workers, self.core = name, tmp, switchyard_bin, workers, core
         self.proc = None
 
     def start(self):
         t = self.tmp
         if self.name == "haproxy":
-            (t / "haproxy.cfg").write_text(haproxy_conf(t))
-            self.proc = Proc(["haproxy", "-db", "-f", str(t / "haproxy.cfg")], PROXY_CORE, log_path=t / "haproxy.log")
+            (t / "haproxy.cfg").write_text(haproxy_conf(t, self.workers))
+            self.proc = Proc(["haproxy", "-db", "-f", str(t / "haproxy.cfg")], self.core, log_path=t / "haproxy.log")
         elif self.name == "nginx":
-            (t / "nginx-proxy.conf").write_text(nginx_proxy_conf(t))
-            self.proc = Proc(["nginx", "-c", str(t / "nginx-proxy.conf"), "-p", str(t)], PROXY_CORE,
+            (t / "nginx-proxy.conf").write_text(nginx_proxy_conf(t, self.workers))
+            self.proc = Proc(["nginx", "-c", str(t / "nginx-proxy.conf"), "-p", str(t)], self.core,
                              log_path=t / "nginx-proxy.log")
         else:
-            switchyard_files(t)
+            # threads in the file is --core.threads: with --configFile the other flags are ignored, as in Traefik.
+            switchyard_files(t, self.workers)
             conf = "switchyard-sockmap.yml" if self.name == "sockmap" else "switchyard.yml"
-            self.proc = Proc([self.bin, f"--configFile={t}/{conf}"], PROXY_CORE,
+            self.proc = Proc([self.bin, f"--configFile={t}/{conf}"], self.core,
                              log_path=t / f"{self.name}.log")
         wait_port(P["f_http"])
         if self.name in ("switchyard", "sockmap"):  # the first configuration arrives from the file provider: wait for a route
@@ -251,18 +263,21 @@ class Proxy:
                 time.sleep(0.05)
         return self
 
-    def pid(self):
-        """The process that forwards: nginx's single worker, otherwise the process itself."""
+    def pids(self):
+        """The processes that forward: nginx's workers, otherwise the process itself (its stat counts every thread)."""
         root = self.proc.p.pid
-        # taskset execs in place, so root is the proxy; nginx forks its worker.
+        # taskset execs in place, so root is the proxy; nginx forks its workers.
         if self.name == "nginx":
             end = time.monotonic() + 5
             while time.monotonic() < end:
                 kids = children(root)
-                if kids:
-                    return kids[0]
+                if len(kids) >= self.workers:
+                    return kids
                 time.sleep(0.05)
-        return root
+        return [root]
+
+    def pid(self):
+        return self.pids()[0]
 
     def stop(self):
         if self.proc:
@@ -293,8 +308,8 @@ def iperf(port, streams, seconds, machine=None):
     return data["end"]["sum_received"]["bits_per_second"] / 1e9
 
 
-def wrk(port, seconds, close, conns=32):
-    args = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "5s"]
+def wrk(port, seconds, close, conns=32, threads=1, core=LOAD_CORE):
+    args = ["taskset", "-c", core, "wrk", f"-t{threads}", f"-c{conns}", f"-d{seconds}s", "--timeout", "5s"]
     if close:
         args += ["-H", "Connection: close"]
     out = subprocess.run(args + [f"http://127.0.0.1:{port}/"], capture_output=True, text=True,
@@ -304,12 +319,11 @@ def wrk(port, seconds, close, conns=32):
     return int(m.group(1)) if m else 0, out, errors.groups() if errors else None
 
 
-def cpu_per_request(proxy, port, seconds, close):
-    """(proxy CPU us per request, requests/s, whole machine's CPU us per request)."""
-    pid = proxy.pid()
-    before, busy = cpu_seconds(pid), machine_busy_seconds()
-    n, _, _ = wrk(port, seconds, close)
-    used, machine = cpu_seconds(pid) - before, machine_busy_seconds() - busy
+def cpu_per_request(pids, port, seconds, close, **wrk_args):
+    """(CPU us per request of the processes `pids`, requests/s, whole machine's CPU us per request)."""
+    before, busy = sum(cpu_seconds(p) for p in pids), machine_busy_seconds()
+    n, _, _ = wrk(port, seconds, close, **wrk_args)
+    used, machine = sum(cpu_seconds(p) for p in pids) - before, machine_busy_seconds() - busy
     if not n:
         return float("nan"), 0, float("nan")
     return used / n * 1e6, n / seconds, machine / n * 1e6
@@ -433,6 +447,40 @@ def reload_drops(tmp, proxy, changes, seconds_cap=60):
     return failures[0], done[0]
 
 
+def scaling_rows(tmp, names, switchyard_bin, seconds):
+    """The 2-core run: every proxy with 1 and then 2 workers through a 2-worker backend, wrk -t2 -c64; each figure for
+    both, and the factor 2 workers / 1 worker. Nothing is pinned, so the proxy shares both cores with wrk and the
+    backend: what a second worker can gain is bounded by what those two leave idle."""
+    conf = tmp / "nginx-backend-sc.conf"
+    conf.write_text(nginx_backend_conf(tmp, "nginx-backend-sc", 2, [(P["http_sc"], " reuseport")]))
+    backend = Proc(["nginx", "-c", str(conf), "-p", str(tmp)], BOTH_CORES)
+    load = dict(conns=64, threads=2, core=BOTH_CORES)
+    rows = []
+    try:
+        wait_port(P["http_sc"])
+        for close in (False, True):
+            label = "short connections" if close else "kept-alive"
+            rate, cpu, machine = ({1: {}, 2: {}} for _ in range(3))
+            _, rate[1]["direct"], machine[1]["direct"] = cpu_per_request([], P["http_sc"], seconds, close, **load)
+            for name in names:
+                for w in (1, 2):  # one after the other, so a neighbour's build weighs on both alike
+                    px = Proxy(name, tmp, switchyard_bin, w, BOTH_CORES).start()
+                    try:
+                        cpu[w][name], rate[w][name], machine[w][name] = cpu_per_request(
+                            px.pids(), P["f_http_sc"], seconds, close, **load)
+                    finally:
+                        px.stop()
+            for what, vals, higher, fmt in (("req/s", rate, True, "{:.0f}"), ("proxy CPU per request, us", cpu, False,
+                                            "{:.1f}"), ("machine CPU per request, us", machine, False, "{:.1f}")):
+                rows.append((f"2 cores, {label}: {what}, 1 worker", vals[1], higher, fmt))
+                rows.append((f"  2 workers", vals[2], higher, fmt))
+                factor = {n: vals[2][n] / vals[1][n] if vals[1][n] else float("nan") for n in names}
+                rows.append((f"  factor 2 workers / 1", factor, higher, "{:.2f}"))
+    finally:
+        backend.stop()
+    return rows
+
+
 # ---------------------------------------------------------------- main
 
 def ratio(ours, peers, higher_better):
@@ -498,11 +546,11 @@ def main():
                         try:
                             port = ports.get(name, ports["switchyard"])
                             if isinstance(port, tuple):  # Switchyard: v2 (vs HAProxy) and v1 (vs nginx)
-                                v2, _, m2 = cpu_per_request(px, port[0], secs, close)
-                                v1, _, m1 = cpu_per_request(px, port[1], secs, close)
+                                v2, _, m2 = cpu_per_request(px.pids(), port[0], secs, close)
+                                v1, _, m1 = cpu_per_request(px.pids(), port[1], secs, close)
                                 vals[name], machine[name] = min(v2, v1), min(m2, m1)
                             else:
-                                vals[name], rates[name], machine[name] = cpu_per_request(px, port, secs, close)
+                                vals[name], rates[name], machine[name] = cpu_per_request(px.pids(), port, secs, close)
                         finally:
                             px.stop()
                     rows.append((f"proxy CPU per {label}{pp_label}, us", vals, False, "{:.1f}"))
@@ -538,6 +586,8 @@ def main():
                     px.stop()
                 rows.append(("connections failed during 100 config changes", {"switchyard": failed}, False, "{}"))
                 rows.append(("  connections completed meanwhile", {"switchyard": ok}, True, "{}"))
+            if "scaling" in only:
+                rows += scaling_rows(tmp, names, args.switchyard, secs)
             if "docker" in only and "switchyard" in names:  # its own private dockerd; skipped when not root
                 rows += docker_timing.rows(args.switchyard, 5 if args.quick else 10)
         finally:
@@ -547,6 +597,9 @@ def main():
     ours = [n for n in ("switchyard", "sockmap") if n in names]
     cols = ["direct"] + names + ["ratio " + n if n != "switchyard" else "ratio" for n in ours]
     width = max(len(r[0]) for r in rows) if rows else 20
+    if "scaling" in only:
+        print("2 cores: proxy, backend (nginx, 2 workers) and wrk -t2 -c64 share both cores, unpinned: a 2-core machine "
+              "has no core to spare for the load, so a second worker gains only what wrk and the backend leave idle")
     print(f"{'':{width}}  " + "  ".join(f"{c:>11}" for c in cols))
     for metric, vals, higher, fmt in rows:
         cells = []
